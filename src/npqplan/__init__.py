@@ -1,0 +1,3 @@
+"""npqplan: dated, week-by-week study plans for England's National Professional Qualifications."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""`python -m npqplan` runs the command-line interface."""
+
+from npqplan.cli import main
+
+main()

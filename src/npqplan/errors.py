@@ -1,0 +1,51 @@
+"""Errors that reach the user: each carries a whole actionable message and its exit code."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_OUTSIDE_TARGET = 1
+EXIT_BAD_INPUT = 2
+
+
+class NpqplanError(Exception):
+    """Something the user can act on; the CLI prints it and exits with `exit_code`."""
+
+    exit_code: int = EXIT_BAD_INPUT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def lines(self) -> list[str]:
+        return [f"error: {self.message}"]
+
+
+class UsageError(NpqplanError):
+    """A command-line value that cannot be used (a bad date, an unknown option value)."""
+
+
+class ProgrammeNotFoundError(NpqplanError):
+    """No bundled or user programme has this id, and it is not a file."""
+
+
+class InvalidFileError(NpqplanError):
+    """A YAML file that could not be read or did not validate; one located line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems[0] if problems else "invalid file")
+        self.problems = problems
+
+    def lines(self) -> list[str]:
+        return list(self.problems)
+
+
+class CalendarError(NpqplanError):
+    """The school calendar cannot cover the dates a plan needs."""
+
+
+class ScheduleError(NpqplanError):
+    """The programme cannot be laid out from this start with these preferences."""
+
+
+class StateError(NpqplanError):
+    """The user's saved state is missing or cannot be used."""

@@ -1,0 +1,265 @@
+"""The schema of a programme file: what a provider's route map says, validated."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+MAX_COMPONENT_HOURS = 500
+PROGRAMME_ID_PATTERN = r"^[a-z0-9-]+$"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class Qualification(StrEnum):
+    NPQLT = "NPQLT"
+    NPQLTD = "NPQLTD"
+    NPQLBC = "NPQLBC"
+    NPQLL = "NPQLL"
+    NPQLPM = "NPQLPM"
+    NPQSL = "NPQSL"
+    NPQH = "NPQH"
+    NPQEL = "NPQEL"
+    NPQEYL = "NPQEYL"
+    NPQSENCO = "NPQSENCO"
+
+
+class ComponentKind(StrEnum):
+    SELF_STUDY = "self-study"
+    JOURNAL = "journal"
+    AUDIT = "audit"
+    INDUCTION = "induction"
+    RESIDENTIAL = "residential"
+    FACE_TO_FACE = "face-to-face"
+    CONFERENCE = "conference"
+    COACHING = "coaching"
+    PEER_GROUP = "peer-group"
+    WEBINAR = "webinar"
+    BRIEFING = "briefing"
+    MEETING = "meeting"
+    COMMUNITY = "community"
+    PROJECT = "project"
+    ASSESSMENT = "assessment"
+
+
+class Delivery(StrEnum):
+    ONLINE = "online"
+    IN_PERSON = "in-person"
+    SELF_DIRECTED = "self-directed"
+
+
+def _iso_date(value: Any) -> Any:
+    # YAML 1.2 typing leaves dates as text; refuse numbers so `date: 0` is not 1970-01-01.
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+def _clock_time(value: Any) -> Any:
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str) or not _CLOCK_TIME.match(value):
+        raise ValueError('must be a 24-hour time written "HH:MM" (in quotes)')
+    return value
+
+
+def _quarter_hours(value: float) -> float:
+    if round(value * 4) != value * 4:
+        raise ValueError(f"must be in quarter hours, like 1.25 or 1.5 (got {value:g})")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+Hours = Annotated[
+    float,
+    Field(strict=True, gt=0, le=MAX_COMPONENT_HOURS, allow_inf_nan=False),
+    AfterValidator(_quarter_hours),
+]
+Text = Annotated[str, Field(strict=True, min_length=1, max_length=2000)]
+Name = Annotated[str, Field(strict=True, min_length=1, max_length=120)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Citation(_Strict):
+    """Where a figure came from: a document listed under `sources`, and the words quoted."""
+
+    doc: Name
+    quote: Text
+
+
+class SourceDocument(_Strict):
+    doc: Name
+    title: Text
+
+
+class DeclaredTotal(_Strict):
+    """The total a provider states, kept even when its own route map adds up differently."""
+
+    hours: Hours
+    source: Citation
+
+
+def _check_provenance(source: Citation | None, assumed: str | None) -> None:
+    if source is None and assumed is None:
+        raise ValueError("give `source` (a document and a quote) or `assumed` (the reason)")
+
+
+class Component(_Strict):
+    """One activity of a term: its hours, how it is delivered, and where the figure came from."""
+
+    name: Name
+    kind: ComponentKind
+    delivery: Delivery
+    hours: Hours
+    sessions: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
+    days: Annotated[int, Field(strict=True, ge=1, le=5)] | None = None
+    dates: list[IsoDate] | None = None
+    time: ClockTime | None = None
+    location: Name | None = None
+    source: Citation | None = None
+    assumed: Text | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Component:
+        _check_provenance(self.source, self.assumed)
+        if self.dates is not None:
+            if self.sessions is not None and self.sessions != len(self.dates):
+                raise ValueError(
+                    f"has {len(self.dates)} dates but {self.sessions} sessions; "
+                    "give one date per session"
+                )
+            if len(set(self.dates)) != len(self.dates):
+                raise ValueError("lists the same date twice")
+        if self.days is not None and self.time is not None:
+            raise ValueError("`days` makes an all-day event, so it cannot also have a `time`")
+        if self.hours * 4 < self.session_count:
+            raise ValueError(
+                f"{self.hours:g} h cannot be split into {self.session_count} quarter-hour sessions"
+            )
+        return self
+
+    @property
+    def session_count(self) -> int:
+        if self.sessions is not None:
+            return self.sessions
+        return len(self.dates) if self.dates else 1
+
+    @property
+    def is_flexible(self) -> bool:
+        """Self-directed work fits wherever the participant has time; everything else is an event."""
+        return self.delivery is Delivery.SELF_DIRECTED and self.days is None and not self.dates
+
+    @property
+    def days_out_of_school(self) -> int:
+        if self.delivery is not Delivery.IN_PERSON or self.days is None:
+            return 0
+        return self.days * self.session_count
+
+
+class Term(_Strict):
+    name: Name
+    components: list[Component] = Field(min_length=1, max_length=100)
+
+
+class Assessment(_Strict):
+    """The final assessment: a window of consecutive days after the taught programme."""
+
+    name: Name
+    window_days: Annotated[int, Field(strict=True, ge=1, le=28)]
+    hours: Hours
+    start: IsoDate | None = None
+    source: Citation | None = None
+    assumed: Text | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> Assessment:
+        _check_provenance(self.source, self.assumed)
+        return self
+
+
+class WeeklyTarget(_Strict):
+    min_hours: Annotated[float, Field(strict=True, ge=0, le=40)] = 1
+    max_hours: Annotated[float, Field(strict=True, gt=0, le=40)] = 2
+    source: Citation | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WeeklyTarget:
+        if self.min_hours > self.max_hours:
+            raise ValueError("min_hours must not be above max_hours")
+        return self
+
+
+class Programme(_Strict):
+    """A provider's programme for one NPQ, as shipped in `programmes/` or written by a user."""
+
+    id: Annotated[str, Field(strict=True, pattern=PROGRAMME_ID_PATTERN, max_length=60)]
+    title: Name
+    qualification: Qualification
+    provider: Name
+    sources: list[SourceDocument] = Field(min_length=1, max_length=50)
+    duration_months: Annotated[int, Field(strict=True, ge=3, le=36)]
+    weekly_target: WeeklyTarget = WeeklyTarget()
+    declared_total: DeclaredTotal | None = None
+    terms: list[Term] = Field(default_factory=list, max_length=12)
+    across_terms: list[Component] = Field(default_factory=list, max_length=50)
+    assessment: Assessment | None = None
+    notes: Text | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Programme:
+        if not self.terms and not self.across_terms:
+            raise ValueError("has no components: give `terms` or `across_terms`")
+        names = [term.name for term in self.terms]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"term names must differ; repeated: {', '.join(repeated)}")
+        listed = {source.doc for source in self.sources}
+        for citation in self._citations():
+            if citation.doc not in listed:
+                raise ValueError(
+                    f"cites {citation.doc!r}, which is not listed under `sources`"
+                )
+        return self
+
+    def _citations(self) -> list[Citation]:
+        found = [c.source for c in self.all_components() if c.source]
+        for extra in (self.declared_total, self.weekly_target, self.assessment):
+            if extra is not None and extra.source is not None:
+                found.append(extra.source)
+        return found
+
+    def all_components(self) -> list[Component]:
+        return [c for term in self.terms for c in term.components] + list(self.across_terms)
+
+    @property
+    def guided_hours(self) -> float:
+        """Hours of the route map itself: every component, the final assessment excluded."""
+        return sum(c.hours for c in self.all_components())
+
+    @property
+    def total_hours(self) -> float:
+        return self.guided_hours + (self.assessment.hours if self.assessment else 0)
+
+    def assumptions(self) -> list[tuple[str, str]]:
+        """(what, why) for every figure that is an assumption rather than a quote."""
+        found = [(c.name, c.assumed) for c in self.all_components() if c.assumed]
+        if self.assessment and self.assessment.assumed:
+            found.append((self.assessment.name, self.assessment.assumed))
+        return found
