@@ -1,1 +1,260 @@
-def main() -> None: ...
+"""The command line: argv -> one library call per step -> print -> exit code."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from npqplan import current, formats, loader, paths, planning, render
+from npqplan.atomic import write_output
+from npqplan.errors import EXIT_BAD_INPUT, InvalidFileError, NpqplanError, UsageError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Plan an NPQ week by week around school terms, and keep to 1–2 hours a week.",
+)
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """The one place a library error becomes text on stderr and an exit code."""
+    try:
+        yield
+    except NpqplanError as error:
+        for line in error.lines():
+            stderr.print(line, markup=False)
+        raise typer.Exit(error.exit_code) from None
+
+
+ProgrammeArg = Annotated[
+    str, typer.Argument(help="A programme id (see 'npqplan list') or a path to a YAML file.")
+]
+
+
+@app.command("list")
+def list_programmes() -> None:
+    """List the bundled programmes and your own.
+
+    Example: npqplan list
+    """
+    with reported_errors():
+        entries = loader.library(paths.user_programmes_dir())
+        stdout.print(render.programme_list(entries))
+
+
+@app.command()
+def show(programme: ProgrammeArg) -> None:
+    """Show a programme's terms, components, hours, sources and assumptions.
+
+    Example: npqplan show npqel
+    """
+    with reported_errors():
+        entry = loader.find_programme(programme, paths.user_programmes_dir())
+        stdout.print(render.programme_detail(entry.programme))
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Programme YAML files to check.")],
+) -> None:
+    """Check programme files; print 'ok' for each valid one and located errors otherwise.
+
+    Example: npqplan validate programmes/*.yaml
+    """
+    failed = False
+    for file in files:
+        try:
+            programme = loader.load_programme(file)
+        except InvalidFileError as error:
+            failed = True
+            for line in error.lines():
+                stderr.print(line, markup=False)
+            continue
+        stdout.print(f"{file}: ok", markup=False)
+        difference = render.total_difference(programme)
+        if difference:
+            stdout.print(f"{file}: note: {difference}", markup=False)
+    if failed:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+# -- plan options shared by schedule, check-hours and export ---------------------------------
+
+OptionalProgramme = Annotated[
+    str | None,
+    typer.Argument(help="A programme id or YAML file; leave out to use your current plan."),
+]
+StartOption = Annotated[
+    str | None, typer.Option("--start", help="YYYY-MM (first teaching week) or YYYY-MM-DD.")
+]
+CalendarOption = Annotated[
+    str, typer.Option("--calendar", help="Bundled council term dates: kent or birmingham.")
+]
+TermsOption = Annotated[
+    Path | None, typer.Option("--terms", help="Your school's own term dates (YAML).")
+]
+CohortOption = Annotated[
+    Path | None, typer.Option("--cohort", help="Your cohort's fixed dates (YAML).")
+]
+StudyDaysOption = Annotated[
+    str, typer.Option("--study-days", help="Days for self-study, like tue,thu.")
+]
+StudyTimeOption = Annotated[
+    str, typer.Option("--study-time", help="When self-study starts (24-hour), like 16:30.")
+]
+SessionHoursOption = Annotated[
+    float, typer.Option("--session-hours", help="Longest self-study session, in hours.")
+]
+WeeklyCapOption = Annotated[
+    float | None,
+    typer.Option(
+        "--weekly-cap", help="Most self-study hours in a week (default: the target's top)."
+    ),
+]
+BlockOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--block", help="A date or range to keep free: 2025-03-10 or 2025-03-10..2025-03-14."
+    ),
+]
+HolidayStudyOption = Annotated[
+    bool, typer.Option("--holiday-study", help="Let self-study go into holiday weeks too.")
+]
+NoEstimatesOption = Annotated[
+    bool,
+    typer.Option("--no-estimates", help="Refuse school years with no published term dates."),
+]
+
+
+def plan_request(
+    programme: str | None,
+    start: str | None,
+    *,
+    calendar: str,
+    terms: Path | None,
+    cohort: Path | None,
+    study_days: str,
+    study_time: str,
+    session_hours: float,
+    weekly_cap: float | None,
+    block: list[str] | None,
+    holiday_study: bool,
+    no_estimates: bool,
+) -> planning.PlanRequest | None:
+    """The request the options describe, or None when they name no programme at all."""
+    if programme is None and start is None:
+        return None
+    if programme is None or start is None:
+        missing = "--start YYYY-MM" if start is None else "a programme id"
+        raise UsageError(f"give both a programme and --start (missing {missing})")
+    return planning.PlanRequest(
+        programme=programme,
+        start=start,
+        calendar=calendar,
+        terms_file=str(terms) if terms else None,
+        cohort_file=str(cohort) if cohort else None,
+        study_days=study_days,
+        study_time=study_time,
+        session_hours=session_hours,
+        weekly_cap=weekly_cap,
+        blocked=tuple(block or ()),
+        holiday_study=holiday_study,
+        allow_estimates=not no_estimates,
+    )
+
+
+def plain_text(renderable: object, width: int = 100) -> str:
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+FormatOption = Annotated[str, typer.Option("--format", help="table, json, csv or markdown.")]
+OutputOption = Annotated[
+    str | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead.")
+]
+
+
+@app.command()
+def schedule(
+    programme: OptionalProgramme = None,
+    start: StartOption = None,
+    calendar: CalendarOption = planning.DEFAULT_CALENDAR,
+    terms: TermsOption = None,
+    cohort: CohortOption = None,
+    study_days: StudyDaysOption = "tue,thu",
+    study_time: StudyTimeOption = "16:30",
+    session_hours: SessionHoursOption = 1.0,
+    weekly_cap: WeeklyCapOption = None,
+    block: BlockOption = None,
+    holiday_study: HolidayStudyOption = False,
+    no_estimates: NoEstimatesOption = False,
+    output_format: FormatOption = "table",
+    output: OutputOption = None,
+    no_save: Annotated[
+        bool, typer.Option("--no-save", help="Do not make this your current plan.")
+    ] = False,
+) -> None:
+    """Lay a programme out week by week from a start month, around school terms and holidays.
+
+    With no programme, shows your current plan.
+
+    Example: npqplan schedule npqel --start 2024-09
+    """
+    with reported_errors():
+        if output_format not in {"table", "json", "csv", "markdown"}:
+            raise UsageError(f"--format {output_format!r}: use table, json, csv or markdown")
+        request = plan_request(
+            programme,
+            start,
+            calendar=calendar,
+            terms=terms,
+            cohort=cohort,
+            study_days=study_days,
+            study_time=study_time,
+            session_hours=session_hours,
+            weekly_cap=weekly_cap,
+            block=block,
+            holiday_study=holiday_study,
+            no_estimates=no_estimates,
+        )
+        if request is None:
+            planned = current.current_plan(paths.state_dir(), paths.user_programmes_dir())
+        else:
+            request = request.anchored()
+            planned = planning.make_plan(request, paths.user_programmes_dir())
+            if not no_save:
+                current.save_request(paths.state_dir(), request)
+        plan = planned.plan
+        if output_format == "table":
+            if output is None:
+                stdout.print(render.plan_view(plan))
+                return
+            text = plain_text(render.plan_view(plan))
+        elif output_format == "json":
+            text = formats.plan_json(plan)
+        elif output_format == "csv":
+            text = formats.plan_csv(plan)
+        else:
+            text = formats.plan_markdown(plan)
+        if output is None:
+            stdout.out(text, end="", highlight=False)
+        else:
+            write_output(output, text.encode("utf-8"))
+            stderr.print(f"wrote {output}", markup=False)
+
+
+def main() -> None:
+    app(prog_name="npqplan")
+
+
+# Each feature registers its commands on `app`; imported last because they import this module.

@@ -22,7 +22,9 @@ from npqplan.yamlsafe import DataPath, LocatedData, parse_yaml, read_text
 
 MAX_REPORTED_ERRORS = 50
 _ID = re.compile(PROGRAMME_ID_PATTERN)
-_CLOCK_LIKE = re.compile(r"^\d+:\d{2}$")
+_CLOCK_LIKE = re.compile(r"^(\d+):(\d{2})$")
+# models.Programme words an unlisted citation like this; the loader points at the citation.
+_UNLISTED_CITATION = re.compile(r"^cites (.+), which is not listed under `sources`$")
 _short_repr = reprlib.Repr()
 _short_repr.maxstring = 40
 _short_repr.maxother = 40
@@ -42,7 +44,7 @@ class ProgrammeEntry:
 def load_model(path: Path, model: type[ModelT], *, display: str | None = None) -> ModelT:
     """Read, parse and validate one YAML file; raise InvalidFileError with located lines."""
     shown = display or str(path)
-    located = parse_yaml(read_text(path), shown)
+    located = parse_yaml(read_text(path, shown), shown)
     return validate_located(located, model, shown)
 
 
@@ -66,10 +68,12 @@ def _located_problems(
     exc: ValidationError, located: LocatedData, model: type[BaseModel], display: str
 ) -> list[str]:
     lines: list[str] = []
-    errors = exc.errors(include_url=False)
+    errors = _without_misspelt_missing(exc.errors(include_url=False), model)
     for error in errors[:MAX_REPORTED_ERRORS]:
         loc = _data_path(error["loc"])
         kind = error["type"]
+        if kind == "value_error":
+            loc = _citation_path(error, loc, located)
         position = located.position_of(loc, key=kind == "extra_forbidden")
         where = _format_path(loc) if loc else "(top level)"
         reason = _reason(error, loc, model)
@@ -77,6 +81,51 @@ def _located_problems(
     if len(errors) > MAX_REPORTED_ERRORS:
         lines.append(f"{display}: ... and {len(errors) - MAX_REPORTED_ERRORS} more problems")
     return lines
+
+
+def _without_misspelt_missing(errors: list[Any], model: type[BaseModel]) -> list[Any]:
+    """Drop "required key is missing" when a misspelling of that key sits beside it.
+
+    `hrs: 2` makes pydantic report both `hours` missing and `hrs` unknown; the second line,
+    with its did-you-mean, is the whole story, and the first would point somewhere else.
+    """
+    guessed: set[DataPath] = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = _data_path(error["loc"])
+            guess = _guess_key(str(loc[-1]), _field_names(model, loc[:-1]))
+            if guess is not None:
+                guessed.add((*loc[:-1], guess))
+    return [
+        error
+        for error in errors
+        if not (error["type"] == "missing" and _data_path(error["loc"]) in guessed)
+    ]
+
+
+def _guess_key(key: str, allowed: list[str]) -> str | None:
+    guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    return guess[0] if guess else None
+
+
+def _citation_path(error: Any, loc: DataPath, located: LocatedData) -> DataPath:
+    """For a citation of an unlisted document, the path of the first such `doc` in the file.
+
+    The check runs on the whole programme, so pydantic locates it at the top level (1:1).
+    """
+    found = _UNLISTED_CITATION.match(str(error["msg"]).removeprefix("Value error, "))
+    if found is None:
+        return loc
+    for path in located.values:  # in file order
+        if path[-2:] == ("source", "doc") and repr(_value_at(located.data, path)) == found[1]:
+            return path
+    return loc
+
+
+def _value_at(data: Any, path: DataPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def _data_path(loc: tuple[Any, ...]) -> DataPath:
@@ -101,25 +150,26 @@ def _reason(error: Any, loc: DataPath, model: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _field_names(model, loc[:-1])
-        guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {guess[0]!r}?" if guess else f"; allowed: {', '.join(allowed)}"
+        guess = _guess_key(key, allowed)
+        hint = f"; did you mean {guess!r}?" if guess else f"; allowed: {', '.join(allowed)}"
         return f"unknown key {key!r}{hint}"
     if kind == "enum":
         choices = _enum_values(model, loc)
-        guess = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
-        hint = f"did you mean {guess[0]!r}? " if guess else ""
+        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}? " if close else ""
         return f"unknown value {shown}; {hint}(one of: {', '.join(choices)})"
     if kind in {"float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"}:
         noun = "a whole number" if kind.startswith("int") else "a number"
-        if isinstance(value, str) and _CLOCK_LIKE.match(value):
-            return f"must be {noun} (got {shown}; write 1.5 for 1h30)"
+        clock = _CLOCK_LIKE.match(value) if isinstance(value, str) else None
+        if clock is not None:
+            return f"must be {noun} (got {shown}; {_clock_hint(clock)})"
         return f"must be {noun} (got {shown})"
     if kind == "greater_than":
-        return f"must be greater than {context.get('gt')} (got {shown})"
+        return f"must be greater than {_number(context.get('gt'))} (got {shown})"
     if kind == "greater_than_equal":
-        return f"must be at least {context.get('ge')} (got {shown})"
+        return f"must be at least {_number(context.get('ge'))} (got {shown})"
     if kind == "less_than_equal":
-        return f"must be at most {context.get('le')} (got {shown})"
+        return f"must be at most {_number(context.get('le'))} (got {shown})"
     if kind in {"finite_number"}:
         return f"must be a finite number (got {shown})"
     if kind in {"string_type"}:
@@ -144,6 +194,19 @@ def _reason(error: Any, loc: DataPath, model: type[BaseModel]) -> str:
         message = str(error["msg"]).removeprefix("Value error, ")
         return message
     return f"{error['msg']} (got {shown})"
+
+
+def _clock_hint(clock: re.Match[str]) -> str:
+    """How to write a clock-like duration as hours: `2:45` -> 2.75; otherwise the example."""
+    whole, minutes = int(clock[1]), int(clock[2])
+    if minutes < 60 and minutes % 15 == 0:
+        return f"write {whole + minutes / 60:g} for {whole}h{minutes:02d}"
+    return "write hours as a number, like 1.5 for 1h30"
+
+
+def _number(limit: Any) -> str:
+    # pydantic reports a float field's bound as 0.0; people write and read 0.
+    return f"{limit:g}" if isinstance(limit, float) else str(limit)
 
 
 def _model_at(model: type[BaseModel], path: DataPath) -> Any:

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 MAX_COMPONENT_HOURS = 500
+MAX_LIVE_SESSION_HOURS = 8
 PROGRAMME_ID_PATTERN = r"^[a-z0-9-]+$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -149,6 +150,13 @@ class Component(_Strict):
                 raise ValueError("lists the same date twice")
         if self.days is not None and self.time is not None:
             raise ValueError("`days` makes an all-day event, so it cannot also have a `time`")
+        live = self.delivery is not Delivery.SELF_DIRECTED or self.dates
+        if live and self.days is None and self.hours / self.session_count > MAX_LIVE_SESSION_HOURS:
+            raise ValueError(
+                f"{self.hours:g} h in {self.session_count} session(s) is more than "
+                f"{MAX_LIVE_SESSION_HOURS} h at a sitting; give `days` for all-day events "
+                "or more `sessions`"
+            )
         if self.hours * 4 < self.session_count:
             raise ValueError(
                 f"{self.hours:g} h cannot be split into {self.session_count} quarter-hour sessions"
@@ -163,7 +171,7 @@ class Component(_Strict):
 
     @property
     def is_flexible(self) -> bool:
-        """Self-directed work fits wherever the participant has time; everything else is an event."""
+        """Self-directed work fits wherever the participant has time; the rest are events."""
         return self.delivery is Delivery.SELF_DIRECTED and self.days is None and not self.dates
 
     @property
@@ -233,9 +241,7 @@ class Programme(_Strict):
         listed = {source.doc for source in self.sources}
         for citation in self._citations():
             if citation.doc not in listed:
-                raise ValueError(
-                    f"cites {citation.doc!r}, which is not listed under `sources`"
-                )
+                raise ValueError(f"cites {citation.doc!r}, which is not listed under `sources`")
         return self
 
     def _citations(self) -> list[Citation]:
@@ -263,3 +269,85 @@ class Programme(_Strict):
         if self.assessment and self.assessment.assumed:
             found.append((self.assessment.name, self.assessment.assumed))
         return found
+
+
+# -- school term dates -------------------------------------------------------------------
+
+
+class Break(_Strict):
+    """Days off inside a term (a half-term), first and last day included."""
+
+    name: Name = "Half-term"
+    start: IsoDate
+    end: IsoDate
+
+
+class SchoolTermDates(_Strict):
+    name: Annotated[str, Field(strict=True, pattern=r"^(Autumn|Spring|Summer)$")]
+    start: IsoDate
+    end: IsoDate
+    breaks: list[Break] = Field(default_factory=list, max_length=4)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SchoolTermDates:
+        if self.end < self.start:
+            raise ValueError(f"ends ({self.end}) before it starts ({self.start})")
+        for item in self.breaks:
+            if item.end < item.start or item.start < self.start or item.end > self.end:
+                raise ValueError(
+                    f"break {item.start} to {item.end} must lie inside the term "
+                    f"({self.start} to {self.end})"
+                )
+        return self
+
+
+class SchoolYearDates(_Strict):
+    year: Annotated[str, Field(strict=True, pattern=r"^\d{4}/\d{2}$")]
+    source: Text
+    provisional: bool = False
+    terms: list[SchoolTermDates] = Field(min_length=1, max_length=6)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SchoolYearDates:
+        first = int(self.year[:4])
+        if int(self.year[5:]) != (first + 1) % 100:
+            raise ValueError(f"year must be written like 2024/25 (got {self.year})")
+        for before, after in zip(self.terms, self.terms[1:], strict=False):
+            if after.start <= before.end:
+                raise ValueError(f"{after.name} term must start after {before.name} term ends")
+        if not date(first, 8, 1) <= self.terms[0].start or self.terms[-1].end > date(
+            first + 1, 8, 31
+        ):
+            raise ValueError(f"terms must fall between August {first} and August {first + 1}")
+        return self
+
+
+class TermDatesFile(_Strict):
+    """A council's or a school's term dates, one entry per school year."""
+
+    id: Annotated[str, Field(strict=True, pattern=PROGRAMME_ID_PATTERN, max_length=60)]
+    name: Name
+    notes: Text | None = None
+    years: list[SchoolYearDates] = Field(min_length=1, max_length=50)
+
+    @model_validator(mode="after")
+    def _unique_years(self) -> TermDatesFile:
+        years = [y.year for y in self.years]
+        if len(set(years)) != len(years):
+            raise ValueError("lists the same school year twice")
+        return self
+
+
+class CohortSession(_Strict):
+    term: Name
+    component: Name
+    dates: list[IsoDate] = Field(min_length=1, max_length=100)
+    time: ClockTime | None = None
+
+
+class CohortFile(_Strict):
+    """Dates a provider or delivery partner has fixed for one cohort; they override defaults."""
+
+    programme: Annotated[str, Field(strict=True, pattern=PROGRAMME_ID_PATTERN)] | None = None
+    sessions: list[CohortSession] = Field(default_factory=list, max_length=200)
+    assessment_start: IsoDate | None = None

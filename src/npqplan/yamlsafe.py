@@ -1,11 +1,12 @@
-"""Hostile-input-safe YAML: bounded parsing, YAML 1.2 scalars, and a map from data paths to lines."""
+"""Hostile-input-safe YAML: bounded parsing, YAML 1.2 scalars, and where each value stood."""
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
@@ -19,6 +20,14 @@ MAX_DEPTH = 32
 MAX_INT_DIGITS = 18
 
 DataPath = tuple[str | int, ...]
+
+# A "\ud800" escape yields text that no UTF-8 output (terminal, .ics, JSON) can write.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_REASON = (
+    "text contains a \\uD800-\\uDFFF escape (half of a UTF-16 pair); write the character itself"
+)
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_STANDARD_TAG = "tag:yaml.org,2002:"
 
 
 @dataclass(frozen=True)
@@ -46,8 +55,14 @@ class LocatedData:
         return Position(1, 1)
 
 
+class _Mark(Protocol):
+    # Events carry either the pure-Python or the C extension's Mark; both have these.
+    line: int
+    column: int
+
+
 class _LoaderError(Exception):
-    def __init__(self, reason: str, mark: yaml.Mark | None) -> None:
+    def __init__(self, reason: str, mark: _Mark | None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
@@ -72,7 +87,9 @@ _RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
 class _BoundedLoader(yaml.SafeLoader):
     """The pure-Python SafeLoader (the C one can crash on deep nesting) with hard limits."""
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+    # Start from no implicit resolvers (not SafeLoader's YAML 1.1 ones); the stubs declare this
+    # an instance variable, so ClassVar would not type-check, hence the noqa.
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
@@ -80,7 +97,8 @@ class _BoundedLoader(yaml.SafeLoader):
         self._nodes = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()
+        # types-PyYAML leaves peek_event unannotated; it returns the next Event.
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, AliasEvent):
             raise _LoaderError(
                 "aliases (*name) are not allowed; write the value out", event.start_mark
@@ -92,7 +110,7 @@ class _BoundedLoader(yaml.SafeLoader):
                 )
             if event.tag not in (None, "!"):
                 raise _LoaderError(
-                    f"tags like {event.tag} are not allowed; write a plain value",
+                    f"tags like {_written_tag(event.tag)} are not allowed; write a plain value",
                     event.start_mark,
                 )
         self._nodes += 1
@@ -102,9 +120,14 @@ class _BoundedLoader(yaml.SafeLoader):
         if self._depth > MAX_DEPTH:
             raise _LoaderError(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+def _written_tag(tag: str) -> str:
+    # The parser expands `!!float` to its full URI; show the tag the way the user typed it.
+    return "!!" + tag.removeprefix(_STANDARD_TAG) if tag.startswith(_STANDARD_TAG) else tag
 
 
 for _tag, _pattern, _first in _RESOLVERS:
@@ -119,9 +142,10 @@ def _construct_decimal_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> in
 _BoundedLoader.add_constructor("tag:yaml.org,2002:int", _construct_decimal_int)
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, display: str | None = None) -> str:
     """Read at most MAX_BYTES of a UTF-8 text file, or raise a located reason."""
-    display = str(path)
+    # Every problem line names the file as the caller shows it, file-level ones included.
+    display = display or str(path)
     try:
         if path.is_dir():
             raise InvalidFileError([f"{display}: is a folder, not a YAML file"])
@@ -140,8 +164,12 @@ def read_text(path: Path) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        # Everything before the bad byte decoded, so the editor's line and column can be given.
+        bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+        before = raw[bom : exc.start].decode("utf-8")
+        reason = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
         raise InvalidFileError(
-            [f"{display}: is not UTF-8 text (bad byte at offset {exc.start})"]
+            [_line(display, _position_in(before, len(before)), reason)]
         ) from None
     if not text.strip():
         raise InvalidFileError([f"{display}:1:1: file is empty"])
@@ -150,7 +178,15 @@ def read_text(path: Path) -> str:
 
 def parse_yaml(text: str, display: str) -> LocatedData:
     """Parse one YAML document into plain data and a map of positions."""
-    loader = _BoundedLoader(text)
+    try:
+        # The reader rejects control characters as soon as it is built, so build it here.
+        loader = _BoundedLoader(text)
+    except yaml.reader.ReaderError as exc:
+        reason = (
+            f"contains the control character U+{exc.character:04X}, "
+            "which YAML does not allow; delete it"
+        )
+        raise InvalidFileError([_line(display, _position_in(text, exc.position), reason)]) from None
     try:
         root = loader.get_single_node()
     except _LoaderError as exc:
@@ -159,7 +195,11 @@ def parse_yaml(text: str, display: str) -> LocatedData:
         position = Position(1, 1)
         if exc.problem_mark is not None:
             position = Position(exc.problem_mark.line + 1, exc.problem_mark.column + 1)
-        reason = f"not valid YAML: {exc.problem or exc.context}"
+        problem = exc.problem or exc.context or "cannot be parsed"
+        if problem.startswith("but ") and exc.context:
+            # e.g. "expected a single document in the stream, but found another document"
+            problem = f"{exc.context}, {problem}"
+        reason = f"not valid YAML: {problem}"
         raise InvalidFileError([_line(display, position, reason)]) from None
     except yaml.YAMLError as exc:
         raise InvalidFileError([f"{display}:1:1: not valid YAML: {exc}"]) from None
@@ -173,6 +213,12 @@ def parse_yaml(text: str, display: str) -> LocatedData:
     if problems:
         raise InvalidFileError(problems)
     return located
+
+
+def _position_in(text: str, index: int) -> Position:
+    """Line and column of text[index], counting line breaks as the YAML reader does."""
+    lines = _LINE_BREAK.split(text[:index])
+    return Position(len(lines), len(lines[-1]) + 1)
 
 
 def _line(display: str, position: Position, reason: str) -> str:
@@ -200,6 +246,9 @@ def _build(
                 problems.append(_line(display, _position(key_node), "keys must be plain text"))
                 continue
             key = str(key_node.value)
+            if _SURROGATE.search(key):
+                problems.append(_line(display, _position(key_node), _SURROGATE_REASON))
+                continue
             if key in first_seen:
                 problems.append(
                     _line(
@@ -219,6 +268,9 @@ def _build(
             for index, item in enumerate(node.value)
         ]
     assert isinstance(node, ScalarNode)
+    if _SURROGATE.search(node.value):
+        problems.append(_line(display, _position(node), _SURROGATE_REASON))
+        return None
     if node.tag == "tag:yaml.org,2002:int":
         digits = node.value.lstrip("+-")
         if len(digits) > MAX_INT_DIGITS:

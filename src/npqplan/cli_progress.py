@@ -1,0 +1,3 @@
+"""Commands for progress: registered on the app in npqplan.cli."""
+
+from __future__ import annotations

@@ -1,0 +1,696 @@
+"""build_plan(programme, calendar, start=..., preferences=...) -> Plan. Pure and deterministic.
+
+The rules, in the order they are applied:
+
+1. The plan starts on the first school day on or after `start` and the taught programme runs
+   for the programme's `duration_months`; the final assessment window follows.
+2. Programme term N is the Nth school term from the start. A school term with fewer than four
+   teaching weeks inside the plan (at its start or its end) joins its neighbour. A programme
+   with more terms than that shares the teaching weeks equally among its terms. A programme
+   without terms is spread over every school term; `across_terms` components over every term.
+3. Events (induction, residentials, face-to-face days, coaching, peer groups, webinars...) go
+   first: fixed dates where the programme or cohort gives them, otherwise an induction in the
+   term's first teaching week and everything else evenly spaced through the term; live
+   sessions on the preferred event day after school (09:00 when longer than 2.5 h), all-day
+   events on the latest run of school days in the week. Never at weekends, in holidays, on
+   bank holidays or blocked dates, unless fixed.
+4. Self-directed hours fill the term's teaching weeks in quarter hours, lowest-loaded week
+   first, up to the weekly cap, so weekly load is as level as the events allow. Hours that do
+   not fit under the cap are still planned, and the plan says so.
+5. Each week's self-study becomes sessions of at most `session_hours` on the preferred study
+   days after school.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from npqplan.errors import ScheduleError
+from npqplan.models import Component, ComponentKind, Programme
+from npqplan.plan import ACROSS_ALL_TERMS, FINAL_ASSESSMENT, Plan, Preferences, Session, Week
+from npqplan.terms import SchoolCalendar
+
+UNITS_PER_HOUR = 4
+SHORTEST_TERM_WEEKS = 4
+MORNING = time(9, 0)
+LONG_LIVE_SESSION_HOURS = 2.5
+_FRONT_LOADED = {ComponentKind.AUDIT, ComponentKind.BRIEFING, ComponentKind.INDUCTION}
+_SEARCH_WEEKS_FOR_ASSESSMENT = 52
+
+
+@dataclass(frozen=True)
+class FixedDates:
+    """Dates a cohort file gives one component, overriding the programme and the defaults."""
+
+    dates: tuple[date, ...]
+    time: time | None = None
+
+
+@dataclass
+class _Segment:
+    """A stretch of school term that one programme term occupies."""
+
+    label: str
+    start: date
+    end: date
+    weeks: list[date]
+    study_weeks: list[date] = field(default_factory=list)
+
+
+@dataclass
+class _Event:
+    day: date
+    end_date: date
+    start: time | None
+    end: time | None
+
+
+def to_units(hours: float) -> int:
+    return round(hours * UNITS_PER_HOUR)
+
+
+def to_hours(units: int) -> float:
+    return units / UNITS_PER_HOUR
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def split_units(total: int, parts: int) -> list[int]:
+    """`total` split into `parts` whole numbers that differ by at most one, larger first."""
+    base, extra = divmod(total, parts)
+    return [base + (1 if index < extra else 0) for index in range(parts)]
+
+
+def spread_indices(count: int, length: int) -> list[int]:
+    """`count` positions spread evenly over `length` slots (centred, never repeated)."""
+    return [math.floor((k + 0.5) * length / count) for k in range(count)]
+
+
+def first_school_day(calendar: SchoolCalendar, start: date, limit_days: int = 120) -> date:
+    for offset in range(limit_days):
+        day = start + timedelta(days=offset)
+        if calendar.is_school_day(day):
+            return day
+    raise ScheduleError(f"no school day in the {limit_days} days from {start.isoformat()}")
+
+
+def build_plan(
+    programme: Programme,
+    calendar: SchoolCalendar,
+    *,
+    start: date,
+    preferences: Preferences | None = None,
+    fixed_dates: Mapping[tuple[str, str], FixedDates] | None = None,
+    assessment_start: date | None = None,
+) -> Plan:
+    """Lay `programme` out week by week from `start`; see the module docstring for the rules."""
+    builder = _Builder(programme, calendar, start, preferences or Preferences(), fixed_dates or {})
+    return builder.build(assessment_start)
+
+
+class _Builder:
+    def __init__(
+        self,
+        programme: Programme,
+        calendar: SchoolCalendar,
+        start: date,
+        preferences: Preferences,
+        fixed_dates: Mapping[tuple[str, str], FixedDates],
+    ) -> None:
+        self.programme = programme
+        self.calendar = calendar
+        self.prefs = preferences
+        self.first_day = first_school_day(calendar, start)
+        self.taught_end = (
+            self.first_day + relativedelta(months=programme.duration_months) - timedelta(days=1)
+        )
+        self.fixed_dates = dict(fixed_dates)
+        target = programme.weekly_target
+        self.cap_units = to_units(
+            preferences.weekly_cap if preferences.weekly_cap is not None else target.max_hours
+        )
+        self.sessions: list[Session] = []
+        self.events: dict[date, list[_Event]] = defaultdict(list)
+        self.load: dict[date, int] = defaultdict(int)
+        self.warnings: list[str] = []
+
+    # -- days -----------------------------------------------------------------------------
+
+    def in_plan(self, day: date) -> bool:
+        return self.first_day <= day <= self.taught_end
+
+    def event_day_ok(self, day: date) -> bool:
+        return (
+            self.in_plan(day) and self.calendar.is_school_day(day) and day not in self.prefs.blocked
+        )
+
+    def study_day_ok(self, day: date) -> bool:
+        if self.event_day_ok(day):
+            return True
+        return (
+            self.prefs.holiday_study
+            and self.in_plan(day)
+            and day.weekday() < 5
+            and day not in self.calendar.bank_holidays
+            and day not in self.prefs.blocked
+        )
+
+    def weekdays(self, monday: date) -> list[date]:
+        return [monday + timedelta(days=offset) for offset in range(5)]
+
+    # -- terms ----------------------------------------------------------------------------
+
+    def segments(self, wanted: int) -> list[_Segment]:
+        """School terms clipped to the plan; stubs of a term at either end join their neighbour.
+
+        When the programme has more terms than that, its terms share the weeks equally.
+        """
+        found: list[_Segment] = []
+        for term in self.calendar.terms:
+            if term.end < self.first_day or term.start > self.taught_end:
+                continue
+            first, last = max(term.start, self.first_day), min(term.end, self.taught_end)
+            weeks = self._weeks_between(first, last, self.event_day_ok)
+            if weeks:
+                found.append(_Segment(term.name, first, last, weeks))
+        if len(found) > 1 and len(found[0].weeks) < SHORTEST_TERM_WEEKS:
+            head, following = found.pop(0), found[0]
+            found[0] = _Segment(
+                following.label, head.start, following.end, head.weeks + following.weeks
+            )
+        if len(found) > 1 and len(found[-1].weeks) < SHORTEST_TERM_WEEKS:
+            tail, before = found.pop(), found[-1]
+            found[-1] = _Segment(before.label, before.start, tail.end, before.weeks + tail.weeks)
+        if wanted > len(found):
+            found = self._equal_parts(found, wanted)
+        for index, segment in enumerate(found):
+            following_start = found[index + 1].start if index + 1 < len(found) else None
+            until = following_start - timedelta(days=1) if following_start else self.taught_end
+            segment.study_weeks = self._weeks_between(segment.start, until, self.study_day_ok)
+        return found
+
+    def _equal_parts(self, segments: Sequence[_Segment], parts: int) -> list[_Segment]:
+        weeks = [week for segment in segments for week in segment.weeks]
+        if len(weeks) < parts:
+            raise ScheduleError(
+                f"{self.programme.id} has {parts} terms but only {len(weeks)} school weeks fall "
+                f"between {self.first_day.isoformat()} and {self.taught_end.isoformat()}"
+            )
+        sizes = split_units(len(weeks), parts)
+        found: list[_Segment] = []
+        offset = 0
+        for size in sizes:
+            chunk = weeks[offset : offset + size]
+            offset += size
+            first = max(chunk[0], self.first_day)
+            last = min(chunk[-1] + timedelta(days=6), self.taught_end)
+            found.append(_Segment("", first, last, chunk))
+        return found
+
+    def _weeks_between(self, first: date, last: date, usable: object) -> list[date]:
+        check = usable if callable(usable) else self.event_day_ok
+        weeks = []
+        monday = monday_of(first)
+        while monday <= last:
+            if any(first <= d <= last and check(d) for d in self.weekdays(monday)):
+                weeks.append(monday)
+            monday += timedelta(days=7)
+        return weeks
+
+    # -- the whole plan -------------------------------------------------------------------
+
+    def build(self, assessment_start: date | None) -> Plan:
+        terms = self.programme.terms
+        segments = self.segments(len(terms))
+        labelled = [
+            replace(segment, label=terms[index].name) if index < len(terms) else segment
+            for index, segment in enumerate(segments)
+        ]
+        plan_weeks = [week for segment in labelled for week in segment.weeks]
+        self._check_fixed_dates_known()
+        for index, term in enumerate(terms):
+            for component in term.components:
+                if not component.is_flexible or self._fixed_for(term.name, component):
+                    self.place_events(component, term.name, labelled[index].weeks)
+        for component in self.programme.across_terms:
+            if not component.is_flexible or self._fixed_for(ACROSS_ALL_TERMS, component):
+                self.place_events(component, ACROSS_ALL_TERMS, plan_weeks)
+        self.place_flexible(labelled)
+        self.place_assessment(assessment_start)
+        return self.assemble(labelled)
+
+    # -- events ---------------------------------------------------------------------------
+
+    def _fixed_for(self, term: str, component: Component) -> FixedDates | None:
+        override = self.fixed_dates.get((term, component.name))
+        if override is not None:
+            return override
+        if component.dates:
+            return FixedDates(tuple(component.dates), component.time)
+        return None
+
+    def _check_fixed_dates_known(self) -> None:
+        known = {(t.name, c.name) for t in self.programme.terms for c in t.components}
+        known |= {(ACROSS_ALL_TERMS, c.name) for c in self.programme.across_terms}
+        for term, name in sorted(self.fixed_dates):
+            if (term, name) not in known:
+                raise ScheduleError(
+                    f"cohort dates name {name!r} in {term!r}, which {self.programme.id} does not "
+                    f"have; run 'npqplan show {self.programme.id}' for its terms and components"
+                )
+
+    def place_events(self, component: Component, term: str, weeks: Sequence[date]) -> None:
+        fixed = self._fixed_for(term, component)
+        count = len(fixed.dates) if fixed else component.session_count
+        shares = split_units(to_units(component.hours), count)
+        if fixed:
+            for day, units in zip(fixed.dates, shares, strict=True):
+                self._add_fixed(component, term, day, units, fixed.time)
+            return
+        if not weeks:
+            raise ScheduleError(f"{term} has no school weeks to place {component.name!r} in")
+        if component.kind is ComponentKind.INDUCTION:
+            targets = [0] + [1 + i for i in spread_indices(count - 1, max(len(weeks) - 1, 1))]
+        else:
+            targets = spread_indices(count, len(weeks))
+        for target, units in zip(targets, shares, strict=True):
+            self._add_default(component, term, weeks, min(target, len(weeks) - 1), units)
+
+    def _add_fixed(
+        self, component: Component, term: str, day: date, units: int, at: time | None
+    ) -> None:
+        if component.days:
+            last = day + timedelta(days=component.days - 1)
+            if monday_of(last) != monday_of(day):
+                raise ScheduleError(
+                    f"{component.name} on {day.isoformat()} runs for {component.days} days "
+                    "and would cross a weekend; fixed multi-day events must stay in one week"
+                )
+            self._record(component, term, _Event(day, last, None, None), units, fixed=True)
+            return
+        begin = at or self._default_time(component, units)
+        self._record(component, term, self._timed(day, begin, units), units, fixed=True)
+
+    def _add_default(
+        self, component: Component, term: str, weeks: Sequence[date], target: int, units: int
+    ) -> None:
+        # A week that already has an event is worth a short move to keep heavy weeks apart.
+        busy = {monday_of(day) for day, events in self.events.items() if events}
+        order = sorted(
+            range(len(weeks)),
+            key=lambda i: (abs(i - target) + (2 if weeks[i] in busy else 0), i),
+        )
+        for index in order:
+            event = self._fit_in_week(component, weeks[index], units)
+            if event is not None:
+                self._record(component, term, event, units, fixed=False)
+                return
+        raise ScheduleError(
+            f"no free school days left in {term} for {component.name!r}; "
+            "unblock some dates or give the dates in a cohort file"
+        )
+
+    def _fit_in_week(self, component: Component, monday: date, units: int) -> _Event | None:
+        days = [d for d in self.weekdays(monday) if self.event_day_ok(d)]
+        if component.days:
+            length = component.days
+            for end in range(len(days) - 1, length - 2, -1):
+                run = days[end - length + 1 : end + 1]
+                consecutive = (run[-1] - run[0]).days == length - 1
+                if consecutive and not any(self.events.get(d) for d in run):
+                    return _Event(run[0], run[-1], None, None)
+            return None
+        free = [d for d in days if not self.events.get(d)]
+        if not free:
+            return None
+        preferred = self.prefs.event_day
+        day = min(free, key=lambda d: (abs(d.weekday() - preferred), d.weekday()))
+        return self._timed(day, self._default_time(component, units), units)
+
+    def _default_time(self, component: Component, units: int) -> time:
+        if component.time is not None:
+            return component.time
+        if to_hours(units) > LONG_LIVE_SESSION_HOURS:
+            return MORNING
+        return self.prefs.event_time
+
+    def _timed(self, day: date, begin: time, units: int) -> _Event:
+        finish = datetime.combine(day, begin) + timedelta(minutes=15 * units)
+        return _Event(day, day, begin, finish.time())
+
+    def _record(
+        self, component: Component, term: str, event: _Event, units: int, *, fixed: bool
+    ) -> None:
+        for offset in range((event.end_date - event.day).days + 1):
+            self.events[event.day + timedelta(days=offset)].append(event)
+        self.load[monday_of(event.day)] += units
+        self.sessions.append(self._session(component, term, event, units, fixed=fixed))
+
+    def _session(
+        self, component: Component, term: str, event: _Event, units: int, *, fixed: bool
+    ) -> Session:
+        return Session(
+            day=event.day,
+            start=event.start,
+            component=component.name,
+            term=term,
+            occurrence=0,
+            kind=component.kind.value,
+            delivery=component.delivery.value,
+            end_date=event.end_date,
+            end=event.end,
+            all_day=event.start is None,
+            hours=to_hours(units),
+            fixed=fixed,
+            provenance=_provenance(component),
+            location=component.location,
+        )
+
+    # -- self-directed study ------------------------------------------------------------------
+
+    def place_flexible(self, segments: Sequence[_Segment]) -> None:
+        terms = self.programme.terms
+        across = [c for c in self.programme.across_terms if c.is_flexible]
+        across = [c for c in across if not self._fixed_for(ACROSS_ALL_TERMS, c)]
+        weights = [len(s.study_weeks) for s in segments]
+        across_shares = {c.name: _proportional(to_units(c.hours), weights) for c in across}
+        for index, segment in enumerate(segments):
+            pool: list[tuple[Component, str, int]] = []
+            if index < len(terms):
+                term = terms[index]
+                pool += [
+                    (c, term.name, to_units(c.hours))
+                    for c in term.components
+                    if c.is_flexible and not self._fixed_for(term.name, c)
+                ]
+            pool += [(c, ACROSS_ALL_TERMS, across_shares[c.name][index]) for c in across]
+            pool = [item for item in pool if item[2] > 0]
+            if pool:
+                self._fill_segment(segment, pool)
+
+    def _fill_segment(self, segment: _Segment, pool: list[tuple[Component, str, int]]) -> None:
+        weeks = segment.study_weeks or segment.weeks
+        total = sum(units for _, _, units in pool)
+        allotted = level_fill(total, weeks, self.load, self.cap_units)
+        over = [w for w in weeks if self.load[w] + allotted[w] > self.cap_units and allotted[w]]
+        if over:
+            self.warnings.append(
+                f"{segment.label}: self-study does not fit under the "
+                f"{to_hours(self.cap_units):g} h weekly cap; {len(over)} week(s) go over it "
+                f"(from {over[0].isoformat()})"
+            )
+        per_week = _deal(pool, weeks, allotted)
+        for monday in weeks:
+            self._sessions_in_week(monday, per_week[monday])
+            self.load[monday] += allotted[monday]
+
+    def _sessions_in_week(self, monday: date, shares: list[tuple[Component, str, int]]) -> None:
+        chunk = max(1, to_units(self.prefs.session_hours))
+        pieces = [
+            (component, term, size)
+            for component, term, units in shares
+            for size in _chunks(units, chunk)
+        ]
+        if not pieces:
+            return
+        usable = [
+            d
+            for d in self.weekdays(monday)
+            if self.study_day_ok(d) and not any(e.start is None for e in self.events.get(d, []))
+        ]
+        if not usable:
+            usable = [d for d in self.weekdays(monday) if self.study_day_ok(d)]
+        preferred = [d for d in usable if d.weekday() in self.prefs.study_days]
+        others = [d for d in usable if d.weekday() not in self.prefs.study_days]
+        days = preferred or others[:1]
+        while len(days) < len(pieces) and others:
+            extra = others.pop(0)
+            if extra not in days:
+                days.append(extra)
+        cursor: dict[date, time] = {}
+        for day in days:
+            ends = [e.end for e in self.events.get(day, []) if e.end is not None]
+            cursor[day] = max([self.prefs.study_time, *ends])
+        placed: dict[tuple[date, str, str], _Event] = {}
+        order: list[tuple[date, str, str]] = []
+        components: dict[tuple[date, str, str], Component] = {}
+        for position, (component, term, size) in enumerate(pieces):
+            day = days[position % len(days)]
+            key = (day, term, component.name)
+            previous = placed.get(key)
+            if previous is not None and previous.end == cursor[day]:
+                event = self._timed(day, previous.start or cursor[day], 0)
+                units = _event_units(previous) + size
+                placed[key] = self._timed(day, event.start or cursor[day], units)
+            else:
+                if previous is not None:
+                    self._emit(components[key], term, previous)
+                    order.remove(key)
+                placed[key] = self._timed(day, cursor[day], size)
+                order.append(key)
+                components[key] = component
+            cursor[day] = placed[key].end or cursor[day]
+        for key in order:
+            self._emit(components[key], key[1], placed[key])
+
+    def _emit(self, component: Component, term: str, event: _Event) -> None:
+        units = _event_units(event)
+        self.sessions.append(self._session(component, term, event, units, fixed=False))
+
+    # -- the final assessment -------------------------------------------------------------
+
+    def place_assessment(self, start: date | None) -> None:
+        assessment = self.programme.assessment
+        if assessment is None:
+            return
+        given = start or assessment.start
+        first = given or self._assessment_window(assessment.window_days)
+        days = [first + timedelta(days=offset) for offset in range(assessment.window_days)]
+        by_week: dict[date, list[date]] = defaultdict(list)
+        for day in days:
+            by_week[monday_of(day)].append(day)
+        groups = [by_week[monday] for monday in sorted(by_week)]
+        shares = _proportional(to_units(assessment.hours), [len(g) for g in groups])
+        provenance = assessment.assumed or (assessment.source.quote if assessment.source else "")
+        for group, units in zip(groups, shares, strict=True):
+            self.load[monday_of(group[0])] += units
+            self.sessions.append(
+                Session(
+                    day=group[0],
+                    start=None,
+                    component=assessment.name,
+                    term=FINAL_ASSESSMENT,
+                    occurrence=0,
+                    kind=ComponentKind.ASSESSMENT.value,
+                    delivery="self-directed",
+                    end_date=group[-1],
+                    end=None,
+                    all_day=True,
+                    hours=to_hours(units),
+                    fixed=given is not None,
+                    provenance=provenance,
+                )
+            )
+
+    def _assessment_window(self, length: int) -> date:
+        monday = monday_of(self.taught_end) + timedelta(days=7)
+        for _ in range(_SEARCH_WEEKS_FOR_ASSESSMENT):
+            window = [monday + timedelta(days=offset) for offset in range(length)]
+            if all(
+                self.calendar.is_school_day(d) and d not in self.prefs.blocked
+                for d in window
+                if d.weekday() < 5
+            ):
+                return monday
+            monday += timedelta(days=7)
+        raise ScheduleError("no run of school days for the final assessment within a year")
+
+    # -- weeks ----------------------------------------------------------------------------
+
+    def assemble(self, segments: Sequence[_Segment]) -> Plan:
+        sessions = _numbered(sorted(self.sessions, key=_chronological))
+        last_day = max([self.taught_end, *(s.end_date for s in sessions)])
+        by_week: dict[date, list[Session]] = defaultdict(list)
+        for session in sessions:
+            by_week[monday_of(session.day)].append(session)
+        term_of_week: dict[date, tuple[str, int]] = {}
+        for segment in segments:
+            for number, monday in enumerate(segment.weeks, start=1):
+                term_of_week[monday] = (segment.label, number)
+        weeks: list[Week] = []
+        monday = monday_of(self.first_day)
+        current_term: str | None = None
+        while monday <= last_day:
+            in_week = tuple(by_week.get(monday, ()))
+            school = any(self.calendar.is_school_day(d) for d in self.weekdays(monday))
+            if monday in term_of_week:
+                current_term, number = term_of_week[monday]
+                label = f"{current_term} · week {number}"
+            elif any(s.term == FINAL_ASSESSMENT for s in in_week):
+                label = FINAL_ASSESSMENT
+            elif monday > self.taught_end:
+                label = "After the taught programme"
+            elif school:
+                label = f"{current_term or 'Term'} · no school days free"
+            else:
+                label = self._holiday_label(monday)
+            weeks.append(Week(monday, label, not school, current_term, in_week))
+            monday += timedelta(days=7)
+        target = self.programme.weekly_target
+        declared = self.programme.declared_total
+        return Plan(
+            programme_id=self.programme.id,
+            title=self.programme.title,
+            provider=self.programme.provider,
+            start=self.first_day,
+            taught_end=self.taught_end,
+            end=last_day,
+            target=(target.min_hours, target.max_hours),
+            calendar=self.calendar.describe(self.first_day, last_day),
+            weeks=tuple(weeks),
+            declared_total=declared.hours if declared else None,
+            weekly_cap=to_hours(self.cap_units),
+            warnings=tuple(self.warnings),
+        )
+
+    def _holiday_label(self, monday: date) -> str:
+        names = [self.calendar.holiday_name(d) for d in self.weekdays(monday)]
+        plain = [n for n in names if n and n not in self.calendar.bank_holidays.values()]
+        return plain[0] if plain else next((n for n in names if n), "Holiday")
+
+
+def level_fill(
+    total: int, weeks: Sequence[date], load: Mapping[date, int], cap: int, grain: int = 2
+) -> dict[date, int]:
+    """Add `total` units to `weeks`, always to the least-loaded ones, up to `cap` if possible.
+
+    What is left when a whole level cannot be raised goes out in pieces of `grain` units
+    (half an hour), spread evenly, so light terms get a few real sessions, not many crumbs.
+    """
+    added = dict.fromkeys(weeks, 0)
+    remaining = total
+    while remaining > 0 and weeks:
+        current = {w: load.get(w, 0) + added[w] for w in weeks}
+        under = [w for w in weeks if current[w] < cap]
+        candidates = under or list(weeks)
+        low = min(current[w] for w in candidates)
+        lowest = [w for w in candidates if current[w] == low]
+        higher = [current[w] for w in candidates if current[w] > low]
+        ceiling = min(higher) if higher else None
+        if under:
+            ceiling = min(ceiling, cap) if ceiling is not None else cap
+        step = ceiling - low if ceiling is not None else math.ceil(remaining / len(lowest))
+        if remaining >= step * len(lowest):
+            for week in lowest:
+                added[week] += step
+            remaining -= step * len(lowest)
+            continue
+        per_week = remaining // len(lowest) // grain * grain
+        for week in lowest:
+            added[week] += per_week
+        remaining -= per_week * len(lowest)
+        pieces = split_units(remaining, math.ceil(remaining / grain)) if remaining else []
+        for piece, index in zip(pieces, spread_indices(len(pieces), len(lowest)), strict=True):
+            added[lowest[index]] += piece
+        remaining = 0
+    return added
+
+
+def _proportional(total: int, weights: Sequence[int]) -> list[int]:
+    """`total` split in proportion to `weights` (largest remainder; ties go to the earlier)."""
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        return [total] + [0] * (len(weights) - 1) if weights else []
+    exact = [total * w / weight_sum for w in weights]
+    shares = [math.floor(x) for x in exact]
+    short = total - sum(shares)
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for index in by_remainder[:short]:
+        shares[index] += 1
+    return shares
+
+
+def _deal(
+    pool: Sequence[tuple[Component, str, int]],
+    weeks: Sequence[date],
+    allotted: Mapping[date, int],
+) -> dict[date, list[tuple[Component, str, int]]]:
+    """Share each week's units among the components, each keeping pace with its own total."""
+    total = sum(units for _, _, units in pool)
+    given = [0] * len(pool)
+    dealt: dict[date, list[tuple[Component, str, int]]] = {}
+    so_far = 0
+    for monday in weeks:
+        units_this_week = allotted[monday]
+        so_far += units_this_week
+        this_week = [0] * len(pool)
+        while units_this_week > 0:
+            chunk = min(2, units_this_week)
+
+            open_items = [i for i in range(len(pool)) if given[i] < pool[i][2]]
+            urgency = [_urgency(pool[i], given[i], so_far, total, i) for i in open_items]
+            pick = open_items[urgency.index(max(urgency))]
+            amount = min(chunk, pool[pick][2] - given[pick])
+            given[pick] += amount
+            this_week[pick] += amount
+            units_this_week -= amount
+        dealt[monday] = [
+            (pool[i][0], pool[i][1], this_week[i]) for i in range(len(pool)) if this_week[i]
+        ]
+    return dealt
+
+
+def _urgency(
+    item: tuple[Component, str, int], given: int, so_far: int, total: int, index: int
+) -> tuple[bool, float, int]:
+    """Front-loaded work first, then whoever is furthest behind its own steady pace."""
+    component, _, units = item
+    front = component.kind in _FRONT_LOADED
+    goal = units if front else units * so_far / total
+    return (front, goal - given, -index)
+
+
+def _chunks(units: int, size: int) -> list[int]:
+    if units <= 0:
+        return []
+    count = math.ceil(units / size)
+    return split_units(units, count)
+
+
+def _event_units(event: _Event) -> int:
+    assert event.start is not None
+    assert event.end is not None
+    begin = datetime.combine(event.day, event.start)
+    finish = datetime.combine(event.day, event.end)
+    return int((finish - begin).total_seconds() // 900)
+
+
+def _chronological(session: Session) -> tuple[date, time, str, str]:
+    return (session.day, session.start or time(0, 0), session.term, session.component)
+
+
+def _numbered(sessions: Sequence[Session]) -> list[Session]:
+    counters: dict[tuple[str, str], int] = defaultdict(int)
+    numbered = []
+    for session in sessions:
+        key = (session.term, session.component)
+        counters[key] += 1
+        numbered.append(replace(session, occurrence=counters[key]))
+    return numbered
+
+
+def _provenance(component: Component) -> str:
+    parts = []
+    if component.source is not None:
+        parts.append(f'{component.source.doc}: "{component.source.quote}"')
+    if component.assumed:
+        parts.append(f"assumed: {component.assumed}")
+    return "; ".join(parts)

@@ -1,0 +1,87 @@
+"""Every bundled programme loads, and every figure it quotes is really in the document it cites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from npqplan.loader import load_programme
+from npqplan.models import Citation, Programme
+
+REPO = Path(__file__).parents[1]
+PROGRAMMES = sorted((REPO / "programmes").glob("*.yaml"))
+SHARED = REPO.parent / "shared"
+DOCUMENT_FOLDERS = (SHARED / "seeds", SHARED / "reference")
+
+
+def normalise(text: str) -> str:
+    """Collapse every run of whitespace (newlines, tabs, no-break spaces) to one space."""
+    return " ".join(text.split())
+
+
+def citations(programme: Programme) -> list[tuple[str, Citation]]:
+    """(where, citation) for every quote in the programme."""
+    found: list[tuple[str, Citation]] = []
+    for t, term in enumerate(programme.terms):
+        for c, component in enumerate(term.components):
+            if component.source is not None:
+                found.append((f"terms[{t}].components[{c}]", component.source))
+    for c, component in enumerate(programme.across_terms):
+        if component.source is not None:
+            found.append((f"across_terms[{c}]", component.source))
+    for where, part in (
+        ("declared_total", programme.declared_total),
+        ("weekly_target", programme.weekly_target),
+        ("assessment", programme.assessment),
+    ):
+        if part is not None and part.source is not None:
+            found.append((where, part.source))
+    return found
+
+
+def document_text(doc: str) -> str | None:
+    for folder in DOCUMENT_FOLDERS:
+        candidate = folder / doc
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    return None
+
+
+def test_programmes_exist() -> None:
+    assert PROGRAMMES, f"no programme files in {REPO / 'programmes'}"
+
+
+@pytest.fixture(params=PROGRAMMES, ids=[path.stem for path in PROGRAMMES])
+def programme_path(request: pytest.FixtureRequest) -> Path:
+    path: Path = request.param
+    return path
+
+
+def test_loads_and_id_matches_file_stem(programme_path: Path) -> None:
+    programme = load_programme(programme_path)
+    assert programme.id == programme_path.stem
+
+
+def test_every_component_has_provenance(programme_path: Path) -> None:
+    programme = load_programme(programme_path)
+    for component in programme.all_components():
+        assert component.source is not None or component.assumed, component.name
+    if programme.assessment is not None:
+        assessment = programme.assessment
+        assert assessment.source is not None or assessment.assumed, assessment.name
+
+
+def test_every_quote_is_in_its_document(programme_path: Path) -> None:
+    if not SHARED.is_dir():
+        pytest.skip(f"source documents not available: {SHARED} does not exist")
+    programme = load_programme(programme_path)
+    problems: list[str] = []
+    for where, citation in citations(programme):
+        text = document_text(citation.doc)
+        if text is None:
+            folders = " or ".join(str(folder) for folder in DOCUMENT_FOLDERS)
+            problems.append(f"{where}: {citation.doc} is not in {folders}")
+        elif normalise(citation.quote) not in normalise(text):
+            problems.append(f"{where}: not found in {citation.doc}: {citation.quote!r}")
+    assert not problems, "\n".join(problems)
