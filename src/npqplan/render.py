@@ -239,8 +239,13 @@ def _week_of(day: date) -> str:
 
 def _term_table(name: str, weeks: Sequence[Week], target: tuple[float, float]) -> Table:
     hours = sum(w.hours for w in weeks)
+    span = _date_span(weeks[0].week_start, weeks[-1].week_end)
     table = Table(
-        title=f"{name}: {hours:g} h", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+        title=f"{name}: {hours:g} h ({span})",
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
     )
     table.add_column("Week of", no_wrap=True)
     table.add_column("What to do")
