@@ -176,7 +176,7 @@ def test_cohort_dates_override_the_defaults_and_are_marked_fixed(
     )
     assert result.returncode == 0, result.stderr
     sessions = [s for w in json.loads(result.stdout)["weeks"] for s in w["sessions"]]
-    residential = [s for s in sessions if s["kind"] == "residential"][0]
+    residential = next(s for s in sessions if s["kind"] == "residential")
     assert (residential["date"], residential["end_date"], residential["fixed"]) == (
         "2024-11-14",
         "2024-11-15",

@@ -41,7 +41,9 @@ def calendar(name: str) -> SchoolCalendar:
     )
 
 
-def check_invariants(plan: Plan, source: Programme, cal: SchoolCalendar, prefs: Preferences) -> None:
+def check_invariants(
+    plan: Plan, source: Programme, cal: SchoolCalendar, prefs: Preferences
+) -> None:
     # every hour of the programme lands in the plan, and each week's hours are its sessions'
     assert plan.total_hours == source.total_hours
     for week in plan.weeks:

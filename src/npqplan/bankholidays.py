@@ -1,14 +1,53 @@
-"""England's bank holidays from the maintained `holidays` package, loaded only when asked for."""
+"""England's bank holidays from the maintained `holidays` package, cached per package version."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+from npqplan.atomic import write_atomic
 
 
-def england_bank_holidays(first_year: int, last_year: int) -> dict[date, str]:
-    """Weekday bank holidays in England (substitute days included, their weekend twins not)."""
-    # Imported here: the package costs tens of milliseconds and only plans need it.
+def england_bank_holidays(
+    first_year: int, last_year: int, cache_dir: Path | None = None
+) -> dict[date, str]:
+    """Weekday bank holidays in England (substitute days included, their weekend twins not).
+
+    Importing `holidays` costs about 70 ms, more than the rest of a plan; the answer only
+    changes with the package version, so it is kept in `cache_dir` under that version.
+    """
+    cache = _cache_file(cache_dir, first_year, last_year)
+    if cache is not None:
+        try:
+            stored = json.loads(cache.read_text(encoding="utf-8"))
+            return {date.fromisoformat(day): str(name) for day, name in stored.items()}
+        except (OSError, ValueError, AttributeError):
+            pass  # no cache yet, or a damaged one: ask the package
+    found = _from_package(first_year, last_year)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            text = json.dumps({day.isoformat(): name for day, name in found.items()})
+            write_atomic(cache, text.encode("utf-8"))
+        except OSError:
+            pass  # a read-only cache folder only costs speed
+    return found
+
+
+def _from_package(first_year: int, last_year: int) -> dict[date, str]:
     import holidays
 
     found = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
     return {day: str(name) for day, name in sorted(found.items()) if day.weekday() < 5}
+
+
+def _cache_file(cache_dir: Path | None, first_year: int, last_year: int) -> Path | None:
+    if cache_dir is None:
+        return None
+    try:
+        version = metadata.version("holidays")
+    except metadata.PackageNotFoundError:
+        return None
+    return cache_dir / f"bank-holidays-eng-{version}-{first_year}-{last_year}.json"

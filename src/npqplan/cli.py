@@ -231,7 +231,7 @@ def schedule(
             planned = current.current_plan(paths.state_dir(), paths.user_programmes_dir())
         else:
             request = request.anchored()
-            planned = planning.make_plan(request, paths.user_programmes_dir())
+            planned = planning.make_plan(request, paths.user_programmes_dir(), paths.cache_dir())
             if not no_save:
                 current.save_request(paths.state_dir(), request)
         plan = planned.plan

@@ -26,3 +26,13 @@ def state_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_state_dir(APP_NAME))
+
+
+def cache_dir() -> Path:
+    """Things npqplan can always rebuild (bank holidays); beside the state when it is moved."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override) / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME))

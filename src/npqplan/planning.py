@@ -186,7 +186,9 @@ def load_cohort(path: str | None, programme: Programme) -> CohortFile | None:
     return cohort
 
 
-def make_plan(request: PlanRequest, user_dir: Path | None) -> PlannedProgramme:
+def make_plan(
+    request: PlanRequest, user_dir: Path | None, cache_dir: Path | None = None
+) -> PlannedProgramme:
     """Load everything the request names and schedule it."""
     entry = find_programme(request.programme, user_dir)
     programme = entry.programme
@@ -202,7 +204,7 @@ def make_plan(request: PlanRequest, user_dir: Path | None) -> PlannedProgramme:
         term_dates,
         start,
         last,
-        england_bank_holidays(start.year - 1, last.year),
+        england_bank_holidays(start.year - 1, last.year, cache_dir),
         allow_estimates=request.allow_estimates,
     )
     fixed: dict[tuple[str, str], FixedDates] = {}
