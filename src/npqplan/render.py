@@ -22,13 +22,13 @@ def hours_text(hours: float) -> str:
 
 
 def programme_list(entries: Sequence[ProgrammeEntry]) -> Table:
-    table = Table(title="NPQ programmes", title_justify="left")
-    table.add_column("ID", style="bold")
-    table.add_column("Qualification")
+    table = Table(title="NPQ programmes", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("ID", style="bold", no_wrap=True)
+    table.add_column("NPQ", no_wrap=True)
     table.add_column("Provider")
     table.add_column("Months", justify="right")
-    table.add_column("Total h", justify="right")
-    table.add_column("Source")
+    table.add_column("Hours", justify="right")
+    table.add_column("From")
     for entry in entries:
         programme = entry.programme
         table.add_row(
@@ -39,7 +39,7 @@ def programme_list(entries: Sequence[ProgrammeEntry]) -> Table:
             hours_text(programme.total_hours),
             entry.origin,
         )
-    table.caption = "Total h: route-map hours plus the final assessment."
+    table.caption = "Hours: the route map plus the final assessment."
     return table
 
 
@@ -61,18 +61,18 @@ def _component_detail(component: Component) -> str:
 
 
 def _components_table(title: str, components: Sequence[Component]) -> Table:
-    table = Table(title=title, title_justify="left", show_footer=True)
+    table = Table(
+        title=title, title_justify="left", title_style="bold", show_footer=True, box=box.SIMPLE_HEAD
+    )
     table.add_column("Component", footer="Total")
-    table.add_column("Kind")
-    table.add_column("Delivery")
+    table.add_column("Kind, delivery")
     table.add_column("Hours", justify="right", footer=hours_text(sum(c.hours for c in components)))
     table.add_column("Sessions")
     table.add_column("Figure")
     for component in components:
         table.add_row(
             component.name,
-            component.kind.value,
-            component.delivery.value,
+            f"{component.kind.value}, {component.delivery.value}",
             hours_text(component.hours),
             _component_detail(component),
             _provenance(component),
