@@ -258,3 +258,4 @@ def main() -> None:
 
 
 # Each feature registers its commands on `app`; imported last because they import this module.
+from npqplan import cli_export, cli_hours, cli_progress  # noqa: E402, F401
