@@ -148,7 +148,9 @@ def check_hours(
 def _report(request: planning.PlanRequest | None, today: date | None) -> hours.HoursReport:
     """A programme from a start, or the current plan with the hours logged against it."""
     if request is not None:
-        return hours.check_hours(planning.make_plan(request, paths.user_programmes_dir()).plan)
+        return hours.check_hours(
+            planning.make_plan(request, paths.user_programmes_dir(), paths.cache_dir()).plan
+        )
     plan = current.current_plan(paths.state_dir(), paths.user_programmes_dir()).plan
     logged = logged_hours(paths.state_dir())
     # The real date is read here, at the edge, and only when there is a log to compare.

@@ -23,7 +23,7 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE log_entries (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
-        day TEXT NOT NULL,
+        day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
         hours REAL NOT NULL CHECK (hours > 0 AND hours <= 24),
         component TEXT,
         note TEXT
@@ -32,14 +32,19 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE replans (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         request TEXT NOT NULL,
+        base TEXT NOT NULL,
         today TEXT NOT NULL,
         plan TEXT NOT NULL
     );
+    CREATE INDEX replans_request ON replans (request, base);
     CREATE TABLE exported_events (
         plan_key TEXT NOT NULL,
         uid TEXT NOT NULL,
         fingerprint TEXT NOT NULL,
-        sequence INTEGER NOT NULL,
+        sequence INTEGER NOT NULL CHECK (sequence >= 0),
+        modified TEXT,
+        cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),
+        session TEXT NOT NULL,
         PRIMARY KEY (plan_key, uid)
     );
     """,

@@ -1,0 +1,281 @@
+"""Plan -> an iCalendar file that imports cleanly and updates on re-import. Pure, deterministic.
+
+Follows ../shared/reference/ics.md: METHOD:PUBLISH, a two-rule Europe/London VTIMEZONE, timed
+sessions at local time with TZID, all-day sessions as VALUE=DATE with an exclusive DTEND, UIDs
+from the plan's and the session's identity (never the date), and SEQUENCE / STATUS:CANCELLED
+worked out against what the previous export of the same plan said.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from npqplan.errors import UsageError
+from npqplan.plan import Plan, Session
+
+TZID = "Europe/London"
+LONDON = ZoneInfo(TZID)
+PRODID = "-//npqplan//NPQ study plan//EN"
+# Fixed for ever: every UID ever exported depends on it.
+UID_NAMESPACE = uuid.UUID("5b0f3c7e-6a43-5d0e-9a51-6e7071706c61")
+UID_DOMAIN = "npqplan"
+LONGEST_REMINDER = timedelta(days=7)
+_REMINDER = re.compile(r"^(?:(\d{1,3})d)?(?:(\d{1,3})h)?(?:(\d{1,4})m)?$")
+
+_VERB_BY_KIND = {
+    "journal": "Write",
+    "audit": "Complete",
+    "assessment": "Complete",
+    "project": "Work on",
+}
+_VERB_BY_DELIVERY = {"online": "Join online", "in-person": "Attend"}
+
+
+@dataclass(frozen=True)
+class ExportedEvent:
+    """What one export said about one event; the next export of the plan compares with it."""
+
+    uid: str
+    fingerprint: str
+    sequence: int
+    # UTC; when the event last changed after its first export (None while sequence is 0).
+    modified: datetime | None
+    # The session as exported, so that a session a re-plan drops can still be cancelled.
+    session: Session
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    reminder: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class CalendarExport:
+    data: bytes
+    # The state to remember for the plan, once `data` has been written.
+    events: tuple[ExportedEvent, ...]
+    # Events this export changes: new ones, updated ones (SEQUENCE bumped), newly cancelled.
+    added: int = 0
+    updated: int = 0
+    cancelled: int = 0
+
+
+def plan_key(programme_id: str, start: date) -> str:
+    """Which plan an export belongs to: the programme and the start the user asked for."""
+    return f"{programme_id}@{start.isoformat()}"
+
+
+def session_uid(key: str, session: Session) -> str:
+    """Stable across exports and re-plans; says nothing readable about the plan or the user."""
+    return f"{uuid.uuid5(UID_NAMESPACE, f'{key}/{session.identity}')}@{UID_DOMAIN}"
+
+
+def parse_reminder(text: str) -> timedelta:
+    """`30m`, `2h`, `1d` or `1h30m`: how long before each session a reminder goes off."""
+    match = _REMINDER.match(text.strip().lower())
+    if text.strip() and match:
+        days, hours, minutes = (int(part) if part else 0 for part in match.groups())
+        value = timedelta(days=days, hours=hours, minutes=minutes)
+        if value <= LONGEST_REMINDER:
+            return value
+    raise UsageError(
+        f"--remind {text!r}: write how long before each session, like 30m, 2h or 1d "
+        "(at most 7 days)"
+    )
+
+
+def calendar_name(plan: Plan) -> str:
+    return f"{plan.title}: study plan"
+
+
+def summary(session: Session) -> str:
+    """What to do, in a few words: `Study: Online self-directed study`."""
+    verb = _VERB_BY_KIND.get(session.kind) or _VERB_BY_DELIVERY.get(session.delivery, "Study")
+    return f"{verb}: {session.component}"
+
+
+def description(plan: Plan, session: Session) -> str:
+    lines = [
+        f"Component: {session.component} ({session.kind}, {session.delivery})",
+        f"Hours: {session.hours:g}",
+        f"Term: {session.term}",
+    ]
+    if session.fixed:
+        lines.append("Date: fixed by the provider or cohort")
+    if session.provenance:
+        lines.append(f"Where the hours come from: {session.provenance}")
+    lines.append(f"Programme: {plan.title}, {plan.provider}")
+    return "\n".join(lines)
+
+
+def export_calendar(
+    plan: Plan,
+    *,
+    key: str,
+    generated_at: datetime,
+    previous: Iterable[ExportedEvent] = (),
+    options: ExportOptions | None = None,
+) -> CalendarExport:
+    """The plan as iCalendar bytes, and what to remember about each event for the next export.
+
+    Sessions whose content changed since `previous` get the next SEQUENCE and a LAST-MODIFIED
+    of `generated_at`; sessions in `previous` but no longer in the plan come out as
+    STATUS:CANCELLED. With the same plan and the state it returned, a second export differs
+    from the first only in DTSTAMP.
+    """
+    if generated_at.tzinfo is None:
+        raise ValueError("generated_at must be timezone-aware")
+    stamp = generated_at.astimezone(UTC)
+    chosen = options or ExportOptions()
+    before = {event.uid: event for event in previous}
+    events: list[ExportedEvent] = []
+    current: set[str] = set()
+    for session in plan.sessions:
+        uid = session_uid(key, session)
+        if uid in current:
+            raise ValueError(f"two sessions share the identity {session.identity!r}")
+        current.add(uid)
+        events.append(_versioned(plan, uid, session, False, before.get(uid), stamp, chosen))
+    dropped = sorted(
+        (event for uid, event in before.items() if uid not in current),
+        key=lambda event: (event.session.day, event.session.start or time.min, event.uid),
+    )
+    for old in dropped:
+        events.append(_versioned(plan, old.uid, old.session, True, old, stamp, chosen))
+
+    calendar = _calendar(plan)
+    for event in events:
+        calendar.add_component(_vevent(plan, event, stamp, chosen))
+    changed = [e for e in events if e.uid in before and e.sequence != before[e.uid].sequence]
+    return CalendarExport(
+        calendar.to_ical(),
+        tuple(events),
+        added=sum(1 for event in events if event.uid not in before),
+        updated=sum(1 for event in changed if not event.cancelled),
+        cancelled=sum(1 for event in changed if event.cancelled),
+    )
+
+
+def _calendar(plan: Plan) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", calendar_name(plan))
+    calendar.add("x-wr-calname", calendar_name(plan))
+    calendar.add("x-wr-timezone", TZID)
+    calendar.add_component(london_timezone())
+    return calendar
+
+
+def london_timezone() -> icalendar.Timezone:
+    """Europe/London as two yearly rules (BST from the last Sunday of March at 01:00 UTC to the
+    last Sunday of October at 01:00 UTC), the form every reader gets right."""
+    zone = icalendar.Timezone()
+    zone.add("tzid", TZID)
+    zone.add("x-lic-location", TZID)
+    daylight = icalendar.TimezoneDaylight()
+    daylight.add("tzname", "BST")
+    daylight.add("tzoffsetfrom", timedelta(0))
+    daylight.add("tzoffsetto", timedelta(hours=1))
+    daylight.add("dtstart", datetime(1970, 3, 29, 1, 0))
+    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
+    standard = icalendar.TimezoneStandard()
+    standard.add("tzname", "GMT")
+    standard.add("tzoffsetfrom", timedelta(hours=1))
+    standard.add("tzoffsetto", timedelta(0))
+    standard.add("dtstart", datetime(1970, 10, 25, 2, 0))
+    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
+    zone.add_component(daylight)
+    zone.add_component(standard)
+    return zone
+
+
+def _when(session: Session) -> tuple[date | datetime, date | datetime]:
+    if session.all_day or session.start is None or session.end is None:
+        return session.day, session.end_date + timedelta(days=1)
+    begin = datetime.combine(session.day, session.start, tzinfo=LONDON)
+    finish = datetime.combine(session.end_date, session.end, tzinfo=LONDON)
+    return begin, finish
+
+
+def _content(plan: Plan, session: Session, cancelled: bool, options: ExportOptions) -> str:
+    """Everything an event says apart from DTSTAMP, SEQUENCE and LAST-MODIFIED, as text."""
+    begin, finish = _when(session)
+    reminder = None if cancelled or options.reminder is None else options.reminder
+    return json.dumps(
+        {
+            "start": begin.isoformat(),
+            "end": finish.isoformat(),
+            "summary": summary(session),
+            "description": description(plan, session),
+            "categories": [session.kind],
+            "location": session.location,
+            "cancelled": cancelled,
+            "reminder_seconds": None if reminder is None else reminder.total_seconds(),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+
+
+def _versioned(
+    plan: Plan,
+    uid: str,
+    session: Session,
+    cancelled: bool,
+    old: ExportedEvent | None,
+    stamp: datetime,
+    options: ExportOptions,
+) -> ExportedEvent:
+    fingerprint = hashlib.sha256(
+        _content(plan, session, cancelled, options).encode("utf-8")
+    ).hexdigest()
+    if old is None:
+        return ExportedEvent(uid, fingerprint, 0, None, session, cancelled)
+    if old.fingerprint == fingerprint:
+        return ExportedEvent(uid, fingerprint, old.sequence, old.modified, session, cancelled)
+    return ExportedEvent(uid, fingerprint, old.sequence + 1, stamp, session, cancelled)
+
+
+def _vevent(
+    plan: Plan, event: ExportedEvent, stamp: datetime, options: ExportOptions
+) -> icalendar.Event:
+    session = event.session
+    begin, finish = _when(session)
+    vevent = icalendar.Event()
+    vevent.add("uid", event.uid)
+    vevent.add("dtstamp", stamp)
+    vevent.add("sequence", event.sequence)
+    if event.modified is not None:
+        vevent.add("last-modified", event.modified.astimezone(UTC))
+    vevent.add("dtstart", begin)
+    vevent.add("dtend", finish)
+    title = summary(session)
+    vevent.add("summary", f"Cancelled: {title}" if event.cancelled else title)
+    text = description(plan, session)
+    if event.cancelled:
+        text = "No longer in your plan: npqplan re-planned this session away.\n" + text
+    vevent.add("description", text)
+    vevent.add("categories", [session.kind])
+    if session.location:
+        vevent.add("location", session.location)
+    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    if options.reminder is not None and not event.cancelled:
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", title)
+        alarm.add("trigger", -options.reminder)
+        vevent.add_component(alarm)
+    return vevent

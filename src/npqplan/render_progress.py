@@ -1,0 +1,368 @@
+"""The log, progress and re-plans -> rich renderables and text (CSV, JSON). Never prints."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.table import Table
+from rich.text import Text
+
+from npqplan.formats import describe_session, session_dict
+from npqplan.plan import Plan, Session
+from npqplan.progress import (
+    ENGAGEMENT_THRESHOLD,
+    BurnUpPoint,
+    ComponentProgress,
+    LogEntry,
+    Progress,
+    round_hours,
+)
+from npqplan.replan import Change
+
+BAR_WIDTH = 20
+CHART_HEIGHT = 8
+CHART_COLUMNS = 80
+
+
+def _day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _hours(hours: float) -> str:
+    return f"{round_hours(hours):g}"
+
+
+# -- the log --------------------------------------------------------------------------------
+
+
+def logged_line(entry: LogEntry) -> str:
+    what = f" of {entry.component}" if entry.component else ""
+    return f"logged {entry.hours:g} h{what} on {_day(entry.day)} (entry {entry.id})"
+
+
+def undone_line(entry: LogEntry) -> str:
+    what = f" of {entry.component}" if entry.component else ""
+    return f"removed entry {entry.id}: {entry.hours:g} h{what} on {_day(entry.day)}"
+
+
+def log_table(entries: Sequence[LogEntry]) -> RenderableType:
+    if not entries:
+        return Text("Nothing logged yet. Log study with: npqplan log 1.5 --component NAME")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_footer=True)
+    table.add_column("Id", justify="right", footer="")
+    table.add_column("Date", footer="Total", no_wrap=True)
+    table.add_column("Hours", justify="right", footer=_hours(sum(e.hours for e in entries)))
+    table.add_column("Component")
+    table.add_column("Note")
+    for entry in entries:
+        table.add_row(
+            str(entry.id),
+            _day(entry.day),
+            f"{entry.hours:g}",
+            entry.component or "",
+            entry.note or "",
+        )
+    return table
+
+
+LOG_CSV_COLUMNS = ("id", "date", "hours", "component", "note")
+
+
+def log_csv(entries: Sequence[LogEntry]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(LOG_CSV_COLUMNS)
+    for entry in entries:
+        writer.writerow(
+            [
+                entry.id,
+                entry.day.isoformat(),
+                f"{entry.hours:g}",
+                entry.component or "",
+                entry.note or "",
+            ]
+        )
+    return buffer.getvalue()
+
+
+# -- status ---------------------------------------------------------------------------------
+
+
+def _percent(value: float) -> str:
+    return f"{math.floor(value * 100 + 0.5):d}%"
+
+
+def standing_line(report: Progress) -> Text:
+    pace = f"at the plan's average of {_hours(report.pace)} h a week"
+    if report.behind_hours > 0:
+        return Text(
+            f"Behind:      {_hours(report.behind_hours)} h, about "
+            f"{report.behind_weeks:.1f} weeks {pace}",
+            style="red",
+        )
+    if report.ahead_hours > 0:
+        return Text(
+            f"Ahead:       {_hours(report.ahead_hours)} h, about "
+            f"{report.ahead_weeks:.1f} weeks {pace}",
+            style="green",
+        )
+    return Text("On plan:     0 h behind", style="green")
+
+
+def engagement_line(report: Progress) -> Text:
+    threshold = _percent(ENGAGEMENT_THRESHOLD)
+    engagement = report.engagement
+    if engagement is None:
+        return Text(f"Engagement:  nothing due yet (the assessment needs {threshold})")
+    verdict = "at or above" if report.engagement_ok else "below"
+    return Text(
+        f"Engagement:  {_percent(engagement)} of the {_hours(report.scheduled_hours_to_date)} h "
+        f"scheduled so far, {verdict} the {threshold} needed",
+        style="green" if report.engagement_ok else "red",
+    )
+
+
+def progress_bar(item: ComponentProgress, width: int = BAR_WIDTH) -> Text:
+    """`█` done, `░` due but not done, `·` still to come, all out of the component's total."""
+    total = max(item.total_hours, item.done_hours, item.planned_to_date)
+    bar = Text()
+    if total <= 0:
+        return bar.append("·" * width, style="dim")
+    done = min(width, round(width * item.done_hours / total))
+    due = min(width, round(width * item.planned_to_date / total))
+    bar.append("█" * done, style="green")
+    bar.append("░" * max(0, due - done), style="red")
+    bar.append("·" * (width - max(done, due)), style="dim")
+    return bar
+
+
+def component_table(report: Progress) -> Table:
+    table = Table(title="By component", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Component")
+    table.add_column("Progress", no_wrap=True)
+    table.add_column("Done", justify="right")
+    table.add_column("Due", justify="right")
+    table.add_column("In all", justify="right")
+    for item in report.components:
+        table.add_row(
+            item.name,
+            progress_bar(item),
+            _hours(item.done_hours),
+            _hours(item.planned_to_date),
+            _hours(item.total_hours),
+        )
+    if report.unattributed_hours:
+        table.add_row("(no component given)", "", _hours(report.unattributed_hours), "", "")
+    table.caption = "█ done  ░ due, not done  · to come"
+    return table
+
+
+@dataclass(frozen=True)
+class BurnUpChart:
+    """Cumulative hours, planned and done, one column per week (or per few, to fit the width)."""
+
+    points: tuple[BurnUpPoint, ...]
+    today: date
+    height: int = CHART_HEIGHT
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.text(options.max_width)
+
+    def text(self, width: int) -> Text:
+        points = self.points
+        if not points:
+            return Text("")
+        top = max(max(p.planned_hours for p in points), *(p.done_hours or 0.0 for p in points))
+        top = max(top, 1.0)
+        step = top / self.height
+        middle = math.ceil(self.height / 2)
+        labels = {self.height: _hours(top), middle: _hours(middle * step)}
+        label_width = max(len(label) for label in labels.values())
+        per_column = math.ceil(len(points) / max(10, width - label_width - 2))
+        sampled = [
+            points[min(i + per_column - 1, len(points) - 1)]
+            for i in range(0, len(points), per_column)
+        ]
+        chart = Text()
+        for row in range(self.height, 0, -1):
+            low, high = (row - 1) * step, row * step
+            chart.append(f"{labels.get(row, ''):>{label_width}} │", style="dim")
+            for point in sampled:
+                if point.done_hours is not None:
+                    if point.done_hours > low + step / 2:
+                        chart.append("█", style="green")
+                    elif point.planned_hours > low + step / 2:
+                        chart.append("░", style="red")
+                    else:
+                        chart.append(" ")
+                elif low < point.planned_hours <= high:
+                    chart.append("·", style="blue")
+                else:
+                    chart.append(" ")
+            chart.append("\n")
+        indent = " " * (label_width + 2)
+        chart.append(f"{'0':>{label_width}} └" + "─" * len(sampled) + "\n", style="dim")
+        chart.append(indent + _month_axis(sampled) + "\n", style="dim")
+        each = f"; a column is {per_column} weeks" if per_column > 1 else ""
+        chart.append(f"{indent}█ done  ░ planned, not done  · planned ahead{each}", style="dim")
+        return chart
+
+
+def _month_axis(points: Sequence[BurnUpPoint]) -> str:
+    axis = [" "] * len(points)
+    month = None
+    free_from = 0
+    for index, point in enumerate(points):
+        key = (point.week_start.year, point.week_start.month)
+        if key == month:
+            continue
+        month = key
+        name = point.week_start.strftime("%b")
+        if point.week_start.month == 1 or index == 0:
+            name = point.week_start.strftime("%b %y")
+        if index >= free_from and index + len(name) <= len(axis):
+            axis[index : index + len(name)] = list(name)
+            free_from = index + len(name) + 1
+    return "".join(axis)
+
+
+def next_sessions(sessions: Sequence[Session]) -> RenderableType:
+    if not sessions:
+        return Text("Next two weeks: nothing planned")
+    lines = [Text("Next two weeks", style="bold")]
+    lines += [Text(f"  {describe_session(s)}") for s in sessions]
+    return Group(*lines)
+
+
+def status_view(plan: Plan, report: Progress) -> Group:
+    replanned = (
+        [Text(f"Re-planned:  on {_day(report.replanned_on)}; behind is measured against it")]
+        if report.replanned_on is not None
+        else []
+    )
+    return Group(
+        Text(f"{plan.title}: status on {_day(report.today)}", style="bold"),
+        *replanned,
+        Text(
+            f"Done:        {_hours(report.done_hours)} h of "
+            f"{_hours(report.planned_hours_to_date)} h planned to date "
+            f"({_hours(report.total_hours)} h in all)"
+        ),
+        standing_line(report),
+        engagement_line(report),
+        Text(""),
+        component_table(report),
+        Text("Burn-up: hours so far, planned and done", style="bold"),
+        BurnUpChart(report.burn_up, report.today),
+        Text(""),
+        next_sessions(report.next_sessions),
+    )
+
+
+def status_dict(plan: Plan, report: Progress) -> dict[str, Any]:
+    engagement = report.engagement
+    return {
+        "programme": plan.programme_id,
+        "today": report.today.isoformat(),
+        "replanned_on": report.replanned_on.isoformat() if report.replanned_on else None,
+        "done_hours": round_hours(report.done_hours),
+        "planned_hours_to_date": round_hours(report.planned_hours_to_date),
+        "total_hours": round_hours(report.total_hours),
+        "behind_hours": round_hours(report.behind_hours),
+        "ahead_hours": round_hours(report.ahead_hours),
+        "behind_weeks": round(report.behind_weeks, 1),
+        "ahead_weeks": round(report.ahead_weeks, 1),
+        "pace_hours_per_week": round_hours(report.pace),
+        "engagement": None if engagement is None else round(engagement, 4),
+        "engagement_threshold": ENGAGEMENT_THRESHOLD,
+        "engagement_ok": report.engagement_ok,
+        "scheduled_hours_to_date": round_hours(report.scheduled_hours_to_date),
+        "unattributed_hours": round_hours(report.unattributed_hours),
+        "components": [
+            {
+                "name": item.name,
+                "done_hours": round_hours(item.done_hours),
+                "planned_hours_to_date": round_hours(item.planned_to_date),
+                "total_hours": round_hours(item.total_hours),
+            }
+            for item in report.components
+        ],
+        "burn_up": [
+            {
+                "week_start": point.week_start.isoformat(),
+                "planned_hours": round_hours(point.planned_hours),
+                "done_hours": None if point.done_hours is None else round_hours(point.done_hours),
+            }
+            for point in report.burn_up
+        ],
+        "next_sessions": [session_dict(s) for s in report.next_sessions],
+    }
+
+
+def status_json(plan: Plan, report: Progress) -> str:
+    return json.dumps(status_dict(plan, report), indent=2, ensure_ascii=False) + "\n"
+
+
+# -- re-plans -------------------------------------------------------------------------------
+
+
+def _when(session: Session) -> str:
+    """`Tue 10 Dec 2024 16:30` or `Thu 24 Oct 2024, all day`: re-plans span years."""
+    if session.all_day or session.start is None:
+        return f"{_day(session.day)}, all day"
+    return f"{_day(session.day)} {session.start:%H:%M}"
+
+
+def change_table(found: Sequence[Change]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Component", overflow="fold")
+    table.add_column("Was")
+    table.add_column("Now")
+    for change in found:
+        before, after = change.before, change.after
+        was = f"{_when(before)}, {before.hours:g} h" if before else "new catch-up session"
+        if after is None:
+            now = "removed"
+        elif before is not None and before.day == after.day and before.start == after.start:
+            now = f"stays, {after.hours:g} h ({before.hours - after.hours:g} h moved)"
+        else:
+            now = f"{_when(after)}, {after.hours:g} h"
+        table.add_row(change.component, was, now)
+    return table
+
+
+def replan_view(old: Plan, new: Plan, found: Sequence[Change], moved: float, today: date) -> Group:
+    """What a re-plan moves, and whether it keeps to the weekly cap, before it is saved."""
+    before = {week.week_start: week.hours for week in old.weeks}
+    over = [
+        week
+        for week in new.weeks
+        if week.hours > new.weekly_cap and week.hours > before.get(week.week_start, 0.0)
+    ]
+    cap = (
+        Text(
+            f"{len(over)} week(s) go over the {new.weekly_cap:g} h weekly cap to fit the "
+            f"catch-up in (from {_day(over[0].week_start)}).",
+            style="yellow",
+        )
+        if over
+        else Text(f"No week goes over the {new.weekly_cap:g} h weekly cap for the catch-up.")
+    )
+    return Group(
+        Text(
+            f"Re-plan on {_day(today)}: {_hours(moved)} h owed move into the weeks ahead; "
+            f"the plan still totals {_hours(new.total_hours)} h.",
+            style="bold",
+        ),
+        change_table(found),
+        cap,
+    )

@@ -1,0 +1,302 @@
+"""The log store (a real SQLite file), stored re-plans and the progress figures."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from npqplan import current, progress, store
+from npqplan.errors import StateError, UsageError
+from npqplan.plan import Plan, Session, Week
+from npqplan.planning import PlanRequest, make_plan, preferences_of
+from npqplan.replan import replan
+
+
+def session(day: date, component: str, hours: float, occurrence: int = 1) -> Session:
+    start = time(16, 30)
+    minutes = int(hours * 60)
+    end = time(16 + (30 + minutes) // 60, (30 + minutes) % 60)
+    return Session(
+        day=day,
+        start=start,
+        component=component,
+        term="Term one",
+        occurrence=occurrence,
+        kind="self-study",
+        delivery="self-directed",
+        end_date=day,
+        end=end,
+        all_day=False,
+        hours=hours,
+        fixed=False,
+    )
+
+
+MONDAY = date(2024, 9, 2)
+
+
+def small_plan() -> Plan:
+    """Four weeks: reading 1 h a week on Tuesdays, a journal half hour in weeks 2 and 4."""
+    weeks = []
+    for index in range(4):
+        monday = MONDAY + timedelta(weeks=index)
+        sessions = [session(monday + timedelta(days=1), "Reading", 1, index + 1)]
+        if index % 2:
+            sessions.append(session(monday + timedelta(days=3), "Journal", 0.5, index // 2 + 1))
+        weeks.append(
+            Week(monday, f"Term one · week {index + 1}", False, "Term one", tuple(sessions))
+        )
+    return Plan(
+        programme_id="tiny",
+        title="Tiny",
+        provider="Nobody",
+        start=MONDAY,
+        taught_end=MONDAY + timedelta(days=27),
+        end=MONDAY + timedelta(days=27),
+        target=(1, 2),
+        calendar="test",
+        weeks=tuple(weeks),
+    )
+
+
+def entry(day: date, hours: float, component: str | None = None) -> progress.LogEntry:
+    return progress.LogEntry(0, day, hours, component, None)
+
+
+# -- parsing what people type -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"), [("1.5", 1.5), ("0.25", 0.25), (".5", 0.5), ("24", 24.0), ("2.", 2.0)]
+)
+def test_hours_in_quarter_hours_are_accepted(text: str, hours: float) -> None:
+    assert progress.parse_hours(text) == hours
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0", "HOURS 0: log more than 0 hours"),
+        ("-1", "HOURS -1: log more than 0 hours"),
+        ("abc", "HOURS 'abc': give a number of hours, like 1.5"),
+        ("nan", "HOURS 'nan': give a number of hours, like 1.5"),
+        ("inf", "HOURS 'inf': give a number of hours, like 1.5"),
+        ("1e1", "HOURS '1e1': give a number of hours, like 1.5"),
+        ("25", "HOURS 25: a day has only 24 hours"),
+        ("0.3", "HOURS 0.3: give quarter hours, like 0.25, 0.5 or 1.75"),
+        ("--componet", "no such option: --componet; see 'npqplan log --help'"),
+    ],
+)
+def test_bad_hours_are_refused_with_one_line(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        progress.parse_hours(text)
+    assert caught.value.message == message
+
+
+def test_components_match_in_any_case() -> None:
+    assert progress.match_component("  jOURNAL ", small_plan()) == "Journal"
+
+
+def test_an_unknown_component_gets_a_did_you_mean() -> None:
+    with pytest.raises(UsageError) as caught:
+        progress.match_component("jornal", small_plan())
+    assert caught.value.message == (
+        "--component 'jornal': your plan has no such component; did you mean 'Journal'? "
+        "it has 'Reading', 'Journal'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("learning jornal", "Learning journal"),
+        ("jornal", "Learning journal"),
+        ("INDUCTION", "Online induction conference"),
+    ],
+)
+def test_a_misspelt_or_partial_name_suggests_the_nearest_component(typed: str, meant: str) -> None:
+    _, plan, _ = npqel()
+    with pytest.raises(UsageError, match=f"did you mean {meant!r}"):
+        progress.match_component(typed, plan)
+
+
+def test_a_component_like_nothing_gets_the_list() -> None:
+    with pytest.raises(UsageError, match=r"no such component; it has 'Reading', 'Journal'$"):
+        progress.match_component("coaching", small_plan())
+
+
+def test_a_day_must_be_inside_the_plan_and_not_after_today() -> None:
+    plan = small_plan()
+    progress.check_log_day(MONDAY, plan, MONDAY)
+    with pytest.raises(UsageError, match="outside your plan, which runs from 2024-09-02"):
+        progress.check_log_day(MONDAY - timedelta(days=1), plan, MONDAY)
+    with pytest.raises(UsageError, match=r"after today \(2024-09-02\)"):
+        progress.check_log_day(MONDAY + timedelta(days=1), plan, MONDAY)
+
+
+# -- the store ----------------------------------------------------------------------------------
+
+
+def test_entries_are_stored_listed_and_undone(tmp_path: Path) -> None:
+    with store.connect(tmp_path) as db:
+        first = progress.add_entry(db, date(2024, 9, 3), 1.5, "Reading", "chapter 1")
+        second = progress.add_entry(db, date(2024, 9, 2), 0.5, None, None)
+    with store.connect(tmp_path) as db:
+        assert progress.entries(db) == [second, first]
+        assert progress.remove_entry(db, first.id) == first
+        assert progress.entries(db) == [second]
+        with pytest.raises(UsageError, match=rf"--undo {first.id}: no such entry"):
+            progress.remove_entry(db, first.id)
+    assert progress.read_entries(tmp_path) == [second]
+
+
+def test_a_day_holds_at_most_24_hours_across_its_entries(tmp_path: Path) -> None:
+    day = date(2024, 9, 3)
+    with store.connect(tmp_path) as db:
+        progress.add_entry(db, day, 20, None, None)
+        with pytest.raises(UsageError) as caught:
+            progress.add_entry(db, day, 4.25, None, None)
+        progress.add_entry(db, day, 4, None, None)
+        assert [e.hours for e in progress.entries(db)] == [20, 4]
+    assert caught.value.message == (
+        "2024-09-03 already has 20 h logged; another 4.25 h would make more than 24 h in one day"
+    )
+
+
+def test_reading_the_log_without_a_state_file_makes_none(tmp_path: Path) -> None:
+    assert progress.read_entries(tmp_path) == []
+    assert not store.database_path(tmp_path).exists()
+
+
+def test_the_schema_refuses_impossible_rows(tmp_path: Path) -> None:
+    import sqlite3
+
+    with store.connect(tmp_path) as db:
+        for day, hours in (("2024-9-3", 1.0), ("2024-09-03", 0.0), ("2024-09-03", 25.0)):
+            with pytest.raises(sqlite3.IntegrityError):
+                db.execute("INSERT INTO log_entries (day, hours) VALUES (?, ?)", (day, hours))
+
+
+# -- stored re-plans ----------------------------------------------------------------------------
+
+
+def npqel() -> tuple[PlanRequest, Plan, Plan]:
+    request = PlanRequest(programme="npqel", start="2024-09")
+    planned = make_plan(request, None)
+    re_planned = replan(
+        planned.plan, planned.calendar, {}, date(2025, 1, 20), preferences_of(request)
+    )
+    return request, planned.plan, re_planned
+
+
+def test_a_plan_survives_its_json_exactly() -> None:
+    _, plan, re_planned = npqel()
+    assert progress.plan_from_json(progress.plan_to_json(plan)) == plan
+    assert progress.plan_from_json(progress.plan_to_json(re_planned)) == re_planned
+    assert progress.plan_fingerprint(plan) != progress.plan_fingerprint(re_planned)
+
+
+def test_a_stored_replan_is_found_only_for_its_request_and_base(tmp_path: Path) -> None:
+    request, plan, re_planned = npqel()
+    base = progress.plan_fingerprint(plan)
+    today = date(2025, 1, 20)
+    with store.connect(tmp_path) as db:
+        assert progress.stored_replan(db, request.to_json(), base) is None
+        progress.save_replan(db, request.to_json(), base, today, plan)
+        progress.save_replan(db, request.to_json(), base, today, re_planned)
+        assert progress.stored_replan(db, request.to_json(), base) == progress.StoredReplan(
+            today, re_planned
+        )
+        other = replace(request, weekly_cap=1.5)
+        assert progress.stored_replan(db, other.to_json(), base) is None
+        assert progress.stored_replan(db, request.to_json(), "another plan") is None
+
+
+def test_the_current_plan_is_the_replan_until_a_new_request_is_saved(tmp_path: Path) -> None:
+    request, plan, re_planned = npqel()
+    with pytest.raises(StateError, match="npqplan schedule PROGRAMME --start YYYY-MM"):
+        current.current_plan(tmp_path, None)
+    assert not store.database_path(tmp_path).exists()
+    current.save_request(tmp_path, request)
+    assert current.current_plan(tmp_path, None).plan == plan
+    with store.connect(tmp_path) as db:
+        progress.save_replan(
+            db, request.to_json(), progress.plan_fingerprint(plan), date(2025, 1, 20), re_planned
+        )
+    found = current.plans(tmp_path, None)
+    assert (found.current.plan, found.scheduled.plan) == (re_planned, plan)
+    assert found.replanned_on == date(2025, 1, 20)
+    assert current.current_plan(tmp_path, None).plan == re_planned
+    current.save_request(tmp_path, replace(request, study_days="mon,wed"))
+    assert current.plans(tmp_path, None).replanned_on is None
+    assert current.current_plan(tmp_path, None).plan != re_planned
+
+
+# -- progress figures ---------------------------------------------------------------------------
+
+
+def test_progress_counts_sessions_before_today_and_logs_up_to_today() -> None:
+    plan = small_plan()
+    today = date(2024, 9, 17)  # weeks 1-2 are due (2.5 h); week 3's Tuesday is today
+    logs = [
+        entry(date(2024, 9, 3), 1, "Reading"),
+        entry(date(2024, 9, 12), 0.25, None),
+        entry(date(2024, 9, 17), 0.5, "Reading"),
+        entry(date(2024, 9, 20), 3, "Reading"),  # after today: not counted
+    ]
+    report = progress.progress(plan, plan, logs, today)
+    assert report.done_hours == 1.75
+    assert report.planned_hours_to_date == 2.5
+    assert report.behind_hours == 0.75
+    assert report.ahead_hours == 0
+    assert report.pace == 5 / 4
+    assert report.behind_weeks == pytest.approx(0.6)
+    assert report.engagement == 0.7
+    assert not report.engagement_ok
+    assert report.unattributed_hours == 0.25
+    assert report.components == (
+        progress.ComponentProgress("Reading", 1.5, 2, 4),
+        progress.ComponentProgress("Journal", 0, 0.5, 1),
+    )
+    assert [s.day for s in report.next_sessions] == [
+        date(2024, 9, 17),
+        date(2024, 9, 24),
+        date(2024, 9, 26),
+    ]
+    assert [(p.planned_hours, p.done_hours) for p in report.burn_up] == [
+        (1, 1),
+        (2.5, 1.25),
+        (3.5, 1.75),
+        (5, None),
+    ]
+
+
+def test_engagement_is_capped_and_undefined_before_anything_is_due() -> None:
+    plan = small_plan()
+    ahead = progress.progress(plan, plan, [entry(MONDAY, 6)], date(2024, 9, 4))
+    assert (ahead.engagement, ahead.behind_hours, ahead.ahead_hours) == (1.0, 0, 5)
+    first_day = progress.progress(plan, plan, [], MONDAY)
+    assert first_day.engagement is None
+    assert first_day.engagement_ok
+
+
+def test_engagement_is_measured_against_the_plan_as_scheduled() -> None:
+    scheduled = small_plan()
+    trimmed = replace(
+        scheduled,
+        weeks=tuple(replace(w, sessions=w.sessions[:1]) for w in scheduled.weeks),
+    )
+    report = progress.progress(trimmed, scheduled, [entry(MONDAY, 2)], date(2024, 9, 16))
+    assert report.planned_hours_to_date == 2
+    assert report.behind_hours == 0
+    assert report.scheduled_hours_to_date == 2.5
+    assert report.engagement == 0.8
+
+
+def test_logs_for_components_the_plan_no_longer_has_still_show() -> None:
+    plan = small_plan()
+    report = progress.progress(plan, plan, [entry(MONDAY, 1, "Coaching")], date(2024, 9, 4))
+    assert report.components[-1] == progress.ComponentProgress("Coaching", 1, 0, 0)
