@@ -597,7 +597,9 @@ def level_fill(
         for week in lowest:
             added[week] += per_week
         remaining -= per_week * len(lowest)
-        pieces = split_units(remaining, math.ceil(remaining / grain)) if remaining else []
+        # A piece may overshoot the next level by a quarter hour, but never the cap.
+        piece = min(grain, cap - low - per_week) if under else grain
+        pieces = split_units(remaining, math.ceil(remaining / piece)) if remaining else []
         for piece, index in zip(pieces, spread_indices(len(pieces), len(lowest)), strict=True):
             added[lowest[index]] += piece
         remaining = 0
