@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import io
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -135,41 +140,110 @@ NoEstimatesOption = Annotated[
 ]
 
 
-def plan_request(
-    programme: str | None,
-    start: str | None,
-    *,
-    calendar: str,
-    terms: Path | None,
-    cohort: Path | None,
-    study_days: str,
-    study_time: str,
-    session_hours: float,
-    weekly_cap: float | None,
-    block: list[str] | None,
-    holiday_study: bool,
-    no_estimates: bool,
-) -> planning.PlanRequest | None:
-    """The request the options describe, or None when they name no programme at all."""
-    if programme is None and start is None:
-        return None
-    if programme is None or start is None:
-        missing = "--start YYYY-MM" if start is None else "a programme id"
-        raise UsageError(f"give both a programme and --start (missing {missing})")
-    return planning.PlanRequest(
-        programme=programme,
-        start=start,
-        calendar=calendar,
-        terms_file=str(terms) if terms else None,
-        cohort_file=str(cohort) if cohort else None,
-        study_days=study_days,
-        study_time=study_time,
-        session_hours=session_hours,
-        weekly_cap=weekly_cap,
-        blocked=tuple(block or ()),
-        holiday_study=holiday_study,
-        allow_estimates=not no_estimates,
+@dataclass(frozen=True)
+class PlanOptions:
+    """The calendar and preference options that schedule, check-hours and export share."""
+
+    calendar: str = planning.DEFAULT_CALENDAR
+    terms: Path | None = None
+    cohort: Path | None = None
+    study_days: str = "tue,thu"
+    study_time: str = "16:30"
+    session_hours: float = 1.0
+    weekly_cap: float | None = None
+    block: list[str] | None = None
+    holiday_study: bool = False
+    no_estimates: bool = False
+
+    def request(self, programme: str | None, start: str | None) -> planning.PlanRequest | None:
+        """The request these options describe, or None when no programme is named at all."""
+        if programme is None and start is None:
+            return None
+        if programme is None or start is None:
+            missing = "--start YYYY-MM" if start is None else "a programme id"
+            raise UsageError(f"give both a programme and --start (missing {missing})")
+        return planning.PlanRequest(
+            programme=programme,
+            start=start,
+            calendar=self.calendar,
+            terms_file=str(self.terms) if self.terms else None,
+            cohort_file=str(self.cohort) if self.cohort else None,
+            study_days=self.study_days,
+            study_time=self.study_time,
+            session_hours=self.session_hours,
+            weekly_cap=self.weekly_cap,
+            blocked=tuple(self.block or ()),
+            holiday_study=self.holiday_study,
+            allow_estimates=not self.no_estimates,
+        )
+
+
+_PLAN_OPTION_TYPES: dict[str, Any] = {
+    "calendar": CalendarOption,
+    "terms": TermsOption,
+    "cohort": CohortOption,
+    "study_days": StudyDaysOption,
+    "study_time": StudyTimeOption,
+    "session_hours": SessionHoursOption,
+    "weekly_cap": WeeklyCapOption,
+    "block": BlockOption,
+    "holiday_study": HolidayStudyOption,
+    "no_estimates": NoEstimatesOption,
+}
+_PLAN_PARAMETERS = [
+    inspect.Parameter(
+        field.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=field.default,
+        annotation=_PLAN_OPTION_TYPES[field.name],
     )
+    for field in fields(PlanOptions)
+]
+
+
+def with_plan_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give `command` the shared plan options; it receives them as `options: PlanOptions`.
+
+    typer reads a command's options from its signature, so the wrapper shows the command's own
+    parameters followed by the shared ones, and folds the shared ones back into one value.
+    """
+    own = [
+        parameter
+        for parameter in inspect.signature(command, eval_str=True).parameters.values()
+        if parameter.name != "options"
+    ]
+    names = [parameter.name for parameter in _PLAN_PARAMETERS]
+
+    @functools.wraps(command)
+    def with_options(*args: Any, **kwargs: Any) -> None:
+        shared = {name: kwargs.pop(name) for name in names}
+        command(*args, options=PlanOptions(**shared), **kwargs)
+
+    parameters = own + _PLAN_PARAMETERS
+    # typer reads these two attributes; a plain function cannot declare them any other way
+    with_options.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    with_options.__annotations__ = {p.name: p.annotation for p in parameters}
+    return with_options
+
+
+TODAY_ENV = "NPQPLAN_TODAY"
+
+TodayOption = Annotated[
+    str | None,
+    typer.Option(
+        "--today", help=f"Take this date (YYYY-MM-DD) as today; {TODAY_ENV} does the same."
+    ),
+]
+
+
+def today_from(option: str | None) -> date:
+    """--today, else NPQPLAN_TODAY, else the real date: the only place npqplan reads the clock."""
+    if option is not None:
+        return planning.parse_date(option, "--today")
+    from_env = os.environ.get(TODAY_ENV)
+    if from_env:
+        return planning.parse_date(from_env, TODAY_ENV)
+    return date.today()
 
 
 def plain_text(renderable: object, width: int = 100) -> str:
@@ -185,24 +259,17 @@ OutputOption = Annotated[
 
 
 @app.command()
+@with_plan_options
 def schedule(
     programme: OptionalProgramme = None,
     start: StartOption = None,
-    calendar: CalendarOption = planning.DEFAULT_CALENDAR,
-    terms: TermsOption = None,
-    cohort: CohortOption = None,
-    study_days: StudyDaysOption = "tue,thu",
-    study_time: StudyTimeOption = "16:30",
-    session_hours: SessionHoursOption = 1.0,
-    weekly_cap: WeeklyCapOption = None,
-    block: BlockOption = None,
-    holiday_study: HolidayStudyOption = False,
-    no_estimates: NoEstimatesOption = False,
     output_format: FormatOption = "table",
     output: OutputOption = None,
     no_save: Annotated[
         bool, typer.Option("--no-save", help="Do not make this your current plan.")
     ] = False,
+    *,
+    options: PlanOptions,
 ) -> None:
     """Lay a programme out week by week from a start month, around school terms and holidays.
 
@@ -213,20 +280,7 @@ def schedule(
     with reported_errors():
         if output_format not in {"table", "json", "csv", "markdown"}:
             raise UsageError(f"--format {output_format!r}: use table, json, csv or markdown")
-        request = plan_request(
-            programme,
-            start,
-            calendar=calendar,
-            terms=terms,
-            cohort=cohort,
-            study_days=study_days,
-            study_time=study_time,
-            session_hours=session_hours,
-            weekly_cap=weekly_cap,
-            block=block,
-            holiday_study=holiday_study,
-            no_estimates=no_estimates,
-        )
+        request = options.request(programme, start)
         if request is None:
             planned = current.current_plan(paths.state_dir(), paths.user_programmes_dir())
         else:

@@ -11,22 +11,13 @@ import typer
 from npqplan import current, paths, planning
 from npqplan.atomic import write_output
 from npqplan.cli import (
-    BlockOption,
-    CalendarOption,
-    CohortOption,
-    HolidayStudyOption,
-    NoEstimatesOption,
     OptionalProgramme,
-    SessionHoursOption,
+    PlanOptions,
     StartOption,
-    StudyDaysOption,
-    StudyTimeOption,
-    TermsOption,
-    WeeklyCapOption,
     app,
-    plan_request,
     reported_errors,
     stderr,
+    with_plan_options,
 )
 from npqplan.errors import UsageError
 
@@ -62,21 +53,14 @@ def now() -> datetime:
 
 
 @app.command()
+@with_plan_options
 def export(
     ics: IcsOption,
     programme: OptionalProgramme = None,
     start: StartOption = None,
-    calendar: CalendarOption = planning.DEFAULT_CALENDAR,
-    terms: TermsOption = None,
-    cohort: CohortOption = None,
-    study_days: StudyDaysOption = "tue,thu",
-    study_time: StudyTimeOption = "16:30",
-    session_hours: SessionHoursOption = 1.0,
-    weekly_cap: WeeklyCapOption = None,
-    block: BlockOption = None,
-    holiday_study: HolidayStudyOption = False,
-    no_estimates: NoEstimatesOption = False,
     remind: RemindOption = None,
+    *,
+    options: PlanOptions,
 ) -> None:
     """Export a plan as an iCalendar (.ics) file for Google Calendar, Outlook or Apple Calendar.
 
@@ -91,20 +75,7 @@ def export(
     with reported_errors():
         reminder = calendar_file.parse_reminder(remind) if remind is not None else None
         generated_at = now()
-        request = plan_request(
-            programme,
-            start,
-            calendar=calendar,
-            terms=terms,
-            cohort=cohort,
-            study_days=study_days,
-            study_time=study_time,
-            session_hours=session_hours,
-            weekly_cap=weekly_cap,
-            block=block,
-            holiday_study=holiday_study,
-            no_estimates=no_estimates,
-        )
+        request = options.request(programme, start)
         state_dir = paths.state_dir()
         if request is None:
             mine = current.plans(state_dir, paths.user_programmes_dir())

@@ -12,26 +12,18 @@ import typer
 
 from npqplan import current, hours, paths, planning, render_hours, store
 from npqplan.cli import (
-    BlockOption,
-    CalendarOption,
-    CohortOption,
-    HolidayStudyOption,
-    NoEstimatesOption,
     OptionalProgramme,
-    SessionHoursOption,
+    PlanOptions,
     StartOption,
-    StudyDaysOption,
-    StudyTimeOption,
-    TermsOption,
-    WeeklyCapOption,
+    TodayOption,
     app,
-    plan_request,
     reported_errors,
     stdout,
+    today_from,
+    with_plan_options,
 )
 from npqplan.errors import EXIT_OUTSIDE_TARGET, StateError, UsageError
 
-TODAY_ENV = "NPQPLAN_TODAY"
 MOST_STARTS = 60
 _MONTHS = re.compile(r"^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$")
 
@@ -40,14 +32,6 @@ AllStartsOption = Annotated[
     typer.Option(
         "--all-starts",
         help="Check every start month in a range, one line each: 2024-09..2025-08.",
-    ),
-]
-TodayOption = Annotated[
-    str | None,
-    typer.Option(
-        "--today",
-        envvar=TODAY_ENV,
-        help="The date to compare logged hours up to, YYYY-MM-DD (default: today).",
     ),
 ]
 HoursFormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
@@ -82,22 +66,15 @@ def logged_hours(state_dir: Path) -> dict[date, float]:
 
 
 @app.command("check-hours")
+@with_plan_options
 def check_hours(
     programme: OptionalProgramme = None,
     start: StartOption = None,
     all_starts: AllStartsOption = None,
-    calendar: CalendarOption = planning.DEFAULT_CALENDAR,
-    terms: TermsOption = None,
-    cohort: CohortOption = None,
-    study_days: StudyDaysOption = "tue,thu",
-    study_time: StudyTimeOption = "16:30",
-    session_hours: SessionHoursOption = 1.0,
-    weekly_cap: WeeklyCapOption = None,
-    block: BlockOption = None,
-    holiday_study: HolidayStudyOption = False,
-    no_estimates: NoEstimatesOption = False,
     today: TodayOption = None,
     output_format: HoursFormatOption = "table",
+    *,
+    options: PlanOptions,
 ) -> None:
     """Check a plan's weekly hours against its 1–2 hours a week target.
 
@@ -111,24 +88,11 @@ def check_hours(
             raise UsageError(f"--format {output_format!r}: use table or json")
         if all_starts is not None and (start is not None or programme is None):
             raise UsageError("give a programme and --all-starts FROM..TO, without --start")
-        on = planning.parse_date(today, "--today") if today else None
+        on = today_from(today)
         months = start_months(all_starts) if all_starts is not None else [start]
         reports = [
             _report(
-                plan_request(
-                    programme,
-                    month,
-                    calendar=calendar,
-                    terms=terms,
-                    cohort=cohort,
-                    study_days=study_days,
-                    study_time=study_time,
-                    session_hours=session_hours,
-                    weekly_cap=weekly_cap,
-                    block=block,
-                    holiday_study=holiday_study,
-                    no_estimates=no_estimates,
-                ),
+                options.request(programme, month),
                 on,
             )
             for month in months
@@ -145,7 +109,7 @@ def check_hours(
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
 
-def _report(request: planning.PlanRequest | None, today: date | None) -> hours.HoursReport:
+def _report(request: planning.PlanRequest | None, today: date) -> hours.HoursReport:
     """A programme from a start, or the current plan with the hours logged against it."""
     if request is not None:
         return hours.check_hours(
@@ -154,4 +118,4 @@ def _report(request: planning.PlanRequest | None, today: date | None) -> hours.H
     plan = current.current_plan(paths.state_dir(), paths.user_programmes_dir()).plan
     logged = logged_hours(paths.state_dir())
     # The real date is read here, at the edge, and only when there is a log to compare.
-    return hours.check_hours(plan, logged=logged, today=today or date.today())
+    return hours.check_hours(plan, logged=logged, today=today)

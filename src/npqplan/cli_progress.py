@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -12,27 +11,8 @@ import typer
 
 from npqplan import current, paths, planning, progress, render_progress, replan, store
 from npqplan.atomic import write_output
-from npqplan.cli import OutputOption, app, reported_errors, stderr, stdout
+from npqplan.cli import OutputOption, TodayOption, app, reported_errors, stderr, stdout, today_from
 from npqplan.errors import UsageError
-
-TODAY_ENV = "NPQPLAN_TODAY"
-
-TodayOption = Annotated[
-    str | None,
-    typer.Option(
-        "--today", help=f"Take this date (YYYY-MM-DD) as today; {TODAY_ENV} does the same."
-    ),
-]
-
-
-def today_from(option: str | None) -> date:
-    """--today, else NPQPLAN_TODAY, else the real date: the only place npqplan reads the clock."""
-    if option is not None:
-        return planning.parse_date(option, "--today")
-    from_env = os.environ.get(TODAY_ENV)
-    if from_env:
-        return planning.parse_date(from_env, TODAY_ENV)
-    return date.today()
 
 
 @app.command(context_settings={"ignore_unknown_options": True})
