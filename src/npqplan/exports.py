@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from npqplan import store
 from npqplan.errors import StateError
@@ -15,46 +14,11 @@ from npqplan.plan import Session
 
 
 def _session_json(session: Session) -> str:
-    return json.dumps(
-        {
-            "day": session.day.isoformat(),
-            "start": session.start.isoformat() if session.start else None,
-            "component": session.component,
-            "term": session.term,
-            "occurrence": session.occurrence,
-            "kind": session.kind,
-            "delivery": session.delivery,
-            "end_date": session.end_date.isoformat(),
-            "end": session.end.isoformat() if session.end else None,
-            "all_day": session.all_day,
-            "hours": session.hours,
-            "fixed": session.fixed,
-            "provenance": session.provenance,
-            "location": session.location,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-    )
+    return json.dumps(session.to_record(), sort_keys=True, ensure_ascii=False)
 
 
 def _session(text: str) -> Session:
-    data: dict[str, Any] = json.loads(text)
-    return Session(
-        day=date.fromisoformat(data["day"]),
-        start=time.fromisoformat(data["start"]) if data["start"] else None,
-        component=str(data["component"]),
-        term=str(data["term"]),
-        occurrence=int(data["occurrence"]),
-        kind=str(data["kind"]),
-        delivery=str(data["delivery"]),
-        end_date=date.fromisoformat(data["end_date"]),
-        end=time.fromisoformat(data["end"]) if data["end"] else None,
-        all_day=bool(data["all_day"]),
-        hours=float(data["hours"]),
-        fixed=bool(data["fixed"]),
-        provenance=str(data["provenance"]),
-        location=data["location"],
-    )
+    return Session.from_record(json.loads(text))
 
 
 def exported(state_dir: Path, plan_key: str) -> list[ExportedEvent]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import Any
 
 QUARTER = 0.25
 ACROSS_ALL_TERMS = "Across all terms"
@@ -47,6 +49,52 @@ class Session:
     def identity(self) -> str:
         """Stable across re-plans: which component and which of its occurrences, never the date."""
         return f"{self.term}/{self.component}/{self.occurrence}"
+
+    def to_record(self) -> dict[str, Any]:
+        """Every field as JSON-ready values, for the state store (`from_record` reads it back)."""
+        return {
+            "day": self.day.isoformat(),
+            "start": _clock(self.start),
+            "component": self.component,
+            "term": self.term,
+            "occurrence": self.occurrence,
+            "kind": self.kind,
+            "delivery": self.delivery,
+            "end_date": self.end_date.isoformat(),
+            "end": _clock(self.end),
+            "all_day": self.all_day,
+            "hours": self.hours,
+            "fixed": self.fixed,
+            "provenance": self.provenance,
+            "location": self.location,
+        }
+
+    @classmethod
+    def from_record(cls, data: Mapping[str, Any]) -> Session:
+        return cls(
+            day=date.fromisoformat(data["day"]),
+            start=_unclock(data["start"]),
+            component=str(data["component"]),
+            term=str(data["term"]),
+            occurrence=int(data["occurrence"]),
+            kind=str(data["kind"]),
+            delivery=str(data["delivery"]),
+            end_date=date.fromisoformat(data["end_date"]),
+            end=_unclock(data["end"]),
+            all_day=bool(data["all_day"]),
+            hours=float(data["hours"]),
+            fixed=bool(data["fixed"]),
+            provenance=str(data["provenance"]),
+            location=None if data["location"] is None else str(data["location"]),
+        )
+
+
+def _clock(value: time | None) -> str | None:
+    return value.isoformat(timespec="minutes") if value else None
+
+
+def _unclock(value: Any) -> time | None:
+    return time.fromisoformat(str(value)) if value is not None else None
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ import math
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -214,52 +214,6 @@ def stored_replan(
     return StoredReplan(date.fromisoformat(str(row[0])), plan_from_json(str(row[1])))
 
 
-def _clock(value: time | None) -> str | None:
-    return value.isoformat(timespec="minutes") if value else None
-
-
-def _unclock(value: Any) -> time | None:
-    return time.fromisoformat(str(value)) if value is not None else None
-
-
-def _session_data(session: Session) -> dict[str, Any]:
-    return {
-        "day": session.day.isoformat(),
-        "start": _clock(session.start),
-        "component": session.component,
-        "term": session.term,
-        "occurrence": session.occurrence,
-        "kind": session.kind,
-        "delivery": session.delivery,
-        "end_date": session.end_date.isoformat(),
-        "end": _clock(session.end),
-        "all_day": session.all_day,
-        "hours": session.hours,
-        "fixed": session.fixed,
-        "provenance": session.provenance,
-        "location": session.location,
-    }
-
-
-def _session_of(data: Mapping[str, Any]) -> Session:
-    return Session(
-        day=date.fromisoformat(data["day"]),
-        start=_unclock(data["start"]),
-        component=str(data["component"]),
-        term=str(data["term"]),
-        occurrence=int(data["occurrence"]),
-        kind=str(data["kind"]),
-        delivery=str(data["delivery"]),
-        end_date=date.fromisoformat(data["end_date"]),
-        end=_unclock(data["end"]),
-        all_day=bool(data["all_day"]),
-        hours=float(data["hours"]),
-        fixed=bool(data["fixed"]),
-        provenance=str(data["provenance"]),
-        location=None if data["location"] is None else str(data["location"]),
-    )
-
-
 def plan_to_json(plan: Plan) -> str:
     """Every field of a plan, so a stored re-plan comes back exactly as it was saved."""
     data = {
@@ -280,7 +234,7 @@ def plan_to_json(plan: Plan) -> str:
                 "label": week.label,
                 "holiday": week.holiday,
                 "term": week.term,
-                "sessions": [_session_data(s) for s in week.sessions],
+                "sessions": [s.to_record() for s in week.sessions],
             }
             for week in plan.weeks
         ],
@@ -306,7 +260,7 @@ def plan_from_json(text: str) -> Plan:
                 label=str(week["label"]),
                 holiday=bool(week["holiday"]),
                 term=None if week["term"] is None else str(week["term"]),
-                sessions=tuple(_session_of(s) for s in week["sessions"]),
+                sessions=tuple(Session.from_record(s) for s in week["sessions"]),
             )
             for week in data["weeks"]
         ),
