@@ -144,16 +144,17 @@ NoEstimatesOption = Annotated[
 class PlanOptions:
     """The calendar and preference options that schedule, check-hours and export share."""
 
-    calendar: str = planning.DEFAULT_CALENDAR
+    # Defaults come from PlanRequest, so a saved plan and a fresh one agree on them.
+    calendar: str = planning.PlanRequest.calendar
     terms: Path | None = None
     cohort: Path | None = None
-    study_days: str = "tue,thu"
-    study_time: str = "16:30"
-    session_hours: float = 1.0
-    weekly_cap: float | None = None
+    study_days: str = planning.PlanRequest.study_days
+    study_time: str = planning.PlanRequest.study_time
+    session_hours: float = planning.PlanRequest.session_hours
+    weekly_cap: float | None = planning.PlanRequest.weekly_cap
     block: list[str] | None = None
-    holiday_study: bool = False
-    no_estimates: bool = False
+    holiday_study: bool = planning.PlanRequest.holiday_study
+    no_estimates: bool = not planning.PlanRequest.allow_estimates
 
     def request(self, programme: str | None, start: str | None) -> planning.PlanRequest | None:
         """The request these options describe, or None when no programme is named at all."""
