@@ -5,17 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import time
 from typing import Any
 
-from npqplan.plan import Plan, Session, Week
+from npqplan.plan import Plan, Session, Week, clock_text
 
 
-def _clock(value: time | None) -> str | None:
-    return value.strftime("%H:%M") if value else None
-
-
-def _hours(value: float) -> float | int:
+def json_hours(value: float) -> float | int:
+    """Whole hours as integers in JSON (`2`, not `2.0`); quarter hours as they are."""
     return int(value) if value == int(value) else value
 
 
@@ -26,10 +22,10 @@ def session_dict(session: Session) -> dict[str, Any]:
         "term": session.term,
         "date": session.day.isoformat(),
         "end_date": session.end_date.isoformat(),
-        "start": _clock(session.start),
-        "end": _clock(session.end),
+        "start": clock_text(session.start),
+        "end": clock_text(session.end),
         "all_day": session.all_day,
-        "hours": _hours(session.hours),
+        "hours": json_hours(session.hours),
         "fixed": session.fixed,
     }
 
@@ -39,7 +35,7 @@ def week_dict(week: Week) -> dict[str, Any]:
         "week_start": week.week_start.isoformat(),
         "label": week.label,
         "holiday": week.holiday,
-        "hours": _hours(week.hours),
+        "hours": json_hours(week.hours),
         "sessions": [session_dict(s) for s in week.sessions],
     }
 
@@ -50,8 +46,8 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "title": plan.title,
         "start": plan.start.isoformat(),
         "end": plan.end.isoformat(),
-        "target": [_hours(plan.target[0]), _hours(plan.target[1])],
-        "total_hours": _hours(plan.total_hours),
+        "target": [json_hours(plan.target[0]), json_hours(plan.target[1])],
+        "total_hours": json_hours(plan.total_hours),
         "calendar": plan.calendar,
         "warnings": list(plan.warnings),
         "weeks": [week_dict(w) for w in plan.weeks],
@@ -90,8 +86,8 @@ def plan_csv(plan: Plan) -> str:
                     week.label,
                     session.day.isoformat(),
                     session.end_date.isoformat(),
-                    _clock(session.start) or "",
-                    _clock(session.end) or "",
+                    clock_text(session.start) or "",
+                    clock_text(session.end) or "",
                     "yes" if session.all_day else "no",
                     session.component,
                     session.kind,
@@ -113,7 +109,7 @@ def describe_session(session: Session) -> str:
         else:
             when = f"{day}, all day"
     else:
-        when = f"{day} {_clock(session.start)}–{_clock(session.end)}"
+        when = f"{day} {clock_text(session.start)}–{clock_text(session.end)}"
     marker = " [fixed]" if session.fixed else ""
     return f"{when}  {session.component} ({session.hours:g} h){marker}"
 

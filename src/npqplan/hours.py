@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from npqplan.formats import session_dict
+from npqplan.formats import json_hours, session_dict
 from npqplan.models import Delivery
 from npqplan.plan import FINAL_ASSESSMENT, Plan, Session, Week
 from npqplan.scheduler import LONG_LIVE_SESSION_HOURS
@@ -313,10 +313,6 @@ def _weekdays(session: Session) -> list[date]:
 # -- JSON -------------------------------------------------------------------------------------
 
 
-def _number(value: float) -> float | int:
-    return int(value) if value == int(value) else value
-
-
 def report_dict(report: HoursReport) -> dict[str, Any]:
     """The documented `check-hours --format json` object (README: "Checking the weekly hours")."""
     plan = report.plan
@@ -327,11 +323,11 @@ def report_dict(report: HoursReport) -> dict[str, Any]:
         "start": plan.start.isoformat(),
         "end": plan.end.isoformat(),
         "calendar": plan.calendar,
-        "target": [_number(plan.target[0]), _number(plan.target[1])],
+        "target": [json_hours(plan.target[0]), json_hours(plan.target[1])],
         "weeks": len(plan.weeks),
         "term_weeks": len(report.term_weeks),
-        "total_hours": _number(report.total_hours),
-        "declared_total": None if plan.declared_total is None else _number(plan.declared_total),
+        "total_hours": json_hours(report.total_hours),
+        "declared_total": None if plan.declared_total is None else json_hours(plan.declared_total),
         "average_hours_per_week": report.average_hours_per_week,
         "average_hours_per_term_week": report.average_hours_per_term_week,
         "terms": [
@@ -339,7 +335,7 @@ def report_dict(report: HoursReport) -> dict[str, Any]:
                 "term": term.name,
                 "weeks": term.weeks,
                 "term_weeks": term.term_weeks,
-                "hours": _number(term.hours),
+                "hours": json_hours(term.hours),
                 "average_hours_per_week": term.average_hours_per_week,
                 "average_hours_per_term_week": term.average_hours_per_term_week,
             }
@@ -354,13 +350,13 @@ def report_dict(report: HoursReport) -> dict[str, Any]:
             }
             for w in report.windows
         ],
-        "peak_week": {"week_start": peak.week_start.isoformat(), "hours": _number(peak.hours)},
+        "peak_week": {"week_start": peak.week_start.isoformat(), "hours": json_hours(peak.hours)},
         "weeks_over": [f.week.week_start.isoformat() for f in report.weeks_over],
         "weeks_under": [f.week.week_start.isoformat() for f in report.weeks_under],
         "flagged_weeks": [
             {
                 "week_start": f.week.week_start.isoformat(),
-                "hours": _number(f.week.hours),
+                "hours": json_hours(f.week.hours),
                 "flag": flag,
                 "excused": f.excused,
                 "sessions": [session_dict(s) for s in f.week.sessions],
@@ -370,7 +366,7 @@ def report_dict(report: HoursReport) -> dict[str, Any]:
         ],
         "out_of_school": {
             "days": report.out_of_school_days,
-            "hours": _number(report.out_of_school_hours),
+            "hours": json_hours(report.out_of_school_hours),
         },
         "verdict": report.verdict.value,
         "reasons": list(report.reasons),
@@ -379,10 +375,10 @@ def report_dict(report: HoursReport) -> dict[str, Any]:
         progress = report.progress
         data["progress"] = {
             "today": progress.today.isoformat(),
-            "logged_hours": _number(progress.logged),
-            "planned_hours": _number(progress.planned),
+            "logged_hours": json_hours(progress.logged),
+            "planned_hours": json_hours(progress.planned),
             "term_weeks": progress.term_weeks,
-            "target_hours": [_number(h) for h in progress.target_range],
+            "target_hours": [json_hours(h) for h in progress.target_range],
             "against_target": progress.against_target.value,
         }
     return data

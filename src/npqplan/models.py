@@ -174,12 +174,6 @@ class Component(_Strict):
         """Self-directed work fits wherever the participant has time; the rest are events."""
         return self.delivery is Delivery.SELF_DIRECTED and self.days is None and not self.dates
 
-    @property
-    def days_out_of_school(self) -> int:
-        if self.delivery is not Delivery.IN_PERSON or self.days is None:
-            return 0
-        return self.days * self.session_count
-
 
 class Term(_Strict):
     name: Name

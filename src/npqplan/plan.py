@@ -54,14 +54,14 @@ class Session:
         """Every field as JSON-ready values, for the state store (`from_record` reads it back)."""
         return {
             "day": self.day.isoformat(),
-            "start": _clock(self.start),
+            "start": clock_text(self.start),
             "component": self.component,
             "term": self.term,
             "occurrence": self.occurrence,
             "kind": self.kind,
             "delivery": self.delivery,
             "end_date": self.end_date.isoformat(),
-            "end": _clock(self.end),
+            "end": clock_text(self.end),
             "all_day": self.all_day,
             "hours": self.hours,
             "fixed": self.fixed,
@@ -89,7 +89,8 @@ class Session:
         )
 
 
-def _clock(value: time | None) -> str | None:
+def clock_text(value: time | None) -> str | None:
+    """`16:30`, or None for an all-day session."""
     return value.isoformat(timespec="minutes") if value else None
 
 

@@ -173,10 +173,10 @@ def load_bar(hours: float, target: tuple[float, float]) -> Text:
 
 
 def _date_span(first: date, last: date) -> str:
-    return f"{_short_date(first)} – {_short_date(last)}"
+    return f"{short_date(first)} – {short_date(last)}"
 
 
-def _short_date(day: date) -> str:
+def short_date(day: date) -> str:
     return f"{day.day} {day.strftime('%b %Y')}"
 
 

@@ -15,7 +15,7 @@ from rich.text import Text
 from npqplan.formats import describe_session
 from npqplan.hours import FlaggedWeek, HoursReport, Progress, Verdict, Window
 from npqplan.plan import Week
-from npqplan.render import hours_text
+from npqplan.render import hours_text, short_date
 
 ROW_HOURS = 0.5
 EIGHTHS = " ▁▂▃▄▅▆▇█"
@@ -26,10 +26,6 @@ OVERFLOW = "▲"
 GUTTER = 7
 LABEL_WIDTH = 15
 VERDICT_STYLE = {Verdict.WITHIN: "green", Verdict.UNDER: "yellow", Verdict.OVER: "red"}
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 def _weeks(count: int) -> str:
@@ -48,7 +44,7 @@ def _fields(rows: Sequence[tuple[str, str | Text]]) -> Table:
 
 def _window(window: Window) -> str:
     return (
-        f"{_day(window.first)} – {_day(window.last)} ({_weeks(window.weeks)}): "
+        f"{short_date(window.first)} – {short_date(window.last)} ({_weeks(window.weeks)}): "
         f"{window.average:.2f} h a week"
     )
 
@@ -62,7 +58,7 @@ def summary(report: HoursReport) -> Group:
         *(("", reason) for reason in report.reasons),
         (
             "Dates",
-            f"{_day(plan.start)} – {_day(plan.end)}: {_weeks(len(plan.weeks))}, "
+            f"{short_date(plan.start)} – {short_date(plan.end)}: {_weeks(len(plan.weeks))}, "
             f"{len(report.term_weeks)} in term time",
         ),
         ("Hours", _totals(report)),
@@ -106,7 +102,7 @@ def _totals(report: HoursReport) -> str:
 def _peak(week: Week) -> str:
     biggest = max(week.sessions, key=lambda s: s.hours, default=None)
     what = f" ({biggest.component})" if biggest is not None else ""
-    return f"week of {_day(week.week_start)}: {hours_text(week.hours)} h{what}"
+    return f"week of {short_date(week.week_start)}: {hours_text(week.hours)} h{what}"
 
 
 def _out_of_school(report: HoursReport) -> str:
@@ -216,7 +212,7 @@ class WeeklyChart:
 def _flag_row(flagged: FlaggedWeek) -> tuple[str, str, str]:
     week = flagged.week
     lines = [describe_session(s) for s in week.sessions] or ["nothing planned"]
-    return (_day(week.week_start), hours_text(week.hours), "\n".join(lines))
+    return (short_date(week.week_start), hours_text(week.hours), "\n".join(lines))
 
 
 def flagged_tables(report: HoursReport) -> list[Table]:
@@ -257,7 +253,7 @@ def progress_lines(progress: Progress) -> Group:
         Verdict.WITHIN: "inside it",
     }[progress.against_target]
     return Group(
-        Text(f"Logged up to {_day(progress.today)}", style="bold"),
+        Text(f"Logged up to {short_date(progress.today)}", style="bold"),
         _fields(
             [
                 ("Logged", f"{progress.logged:.2f} h: {pace} ({progress.planned:.2f} h planned)"),

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
@@ -215,12 +215,11 @@ class _Builder:
             found.append(_Segment("", first, last, chunk))
         return found
 
-    def _weeks_between(self, first: date, last: date, usable: object) -> list[date]:
-        check = usable if callable(usable) else self.event_day_ok
+    def _weeks_between(self, first: date, last: date, usable: Callable[[date], bool]) -> list[date]:
         weeks = []
         monday = monday_of(first)
         while monday <= last:
-            if any(first <= d <= last and check(d) for d in self.weekdays(monday)):
+            if any(first <= d <= last and usable(d) for d in self.weekdays(monday)):
                 weeks.append(monday)
             monday += timedelta(days=7)
         return weeks
@@ -447,9 +446,8 @@ class _Builder:
             key = (day, term, component.name)
             previous = placed.get(key)
             if previous is not None and previous.end == cursor[day]:
-                event = self._timed(day, previous.start or cursor[day], 0)
                 units = _event_units(previous) + size
-                placed[key] = self._timed(day, event.start or cursor[day], units)
+                placed[key] = self._timed(day, previous.start or cursor[day], units)
             else:
                 if previous is not None:
                     self._emit(components[key], term, previous)
