@@ -30,6 +30,7 @@ from ical.calendar_stream import IcsCalendarStream
 
 from npqplan import ics, planning
 from npqplan.plan import Plan
+from npqplan.request import PlanRequest
 from tests.conftest import PROGRAMMES
 
 LONDON = ZoneInfo("Europe/London")
@@ -51,7 +52,7 @@ CLOCKS_FORWARD = datetime(2025, 3, 30, 1, 0, tzinfo=UTC)
 
 @functools.cache
 def make(programme: str, study_days: str = "tue,thu", session_hours: float = 1.0) -> Plan:
-    request = planning.PlanRequest(
+    request = PlanRequest(
         programme=programme, start=START, study_days=study_days, session_hours=session_hours
     )
     return planning.make_plan(request, None).plan

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from npqplan.domain import Programme
 from npqplan.errors import InvalidFileError
-from npqplan.loader import MAX_REPORTED_ERRORS, load_programme
-from npqplan.models import Programme
-from npqplan.yamlsafe import MAX_BYTES
+from npqplan.loader import load_programme
+from npqplan.textfile import MAX_BYTES
+from npqplan.validation import MAX_REPORTED_ERRORS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = FIXTURES / "invalid"

@@ -11,8 +11,9 @@ import pytest
 from npqplan import current, progress, store
 from npqplan.errors import StateError, UsageError
 from npqplan.plan import Plan, Session, Week
-from npqplan.planning import PlanRequest, make_plan, preferences_of
+from npqplan.planning import make_plan, preferences_of
 from npqplan.replan import replan
+from npqplan.request import PlanRequest
 
 
 def session(day: date, component: str, hours: float, occurrence: int = 1) -> Session:

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from npqplan.errors import ScheduleError
 from npqplan.plan import Plan, Preferences, Session
-from npqplan.planning import PlannedProgramme, PlanRequest, make_plan, preferences_of
+from npqplan.planning import PlannedProgramme, make_plan, preferences_of
 from npqplan.progress import progress
 from npqplan.replan import LATEST_END, REPLAN_NOTE, changes, moved_hours, replan
+from npqplan.request import PlanRequest
 from npqplan.scheduler import FixedDates, build_plan, monday_of, to_units
 from npqplan.terms import SchoolCalendar
 

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npqplan.bankholidays import england_bank_holidays
+from npqplan.domain import Programme, TermDatesFile
 from npqplan.formats import plan_json
 from npqplan.loader import load_model, load_programme
-from npqplan.models import Programme, TermDatesFile
 from npqplan.plan import Plan, Preferences
 from npqplan.planning import bundled_calendar_path
 from npqplan.scheduler import build_plan, monday_of

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from npqplan.bankholidays import england_bank_holidays
+from npqplan.domain import TermDatesFile
 from npqplan.loader import load_model
-from npqplan.models import TermDatesFile
 from npqplan.planning import BUNDLED_CALENDARS, bundled_calendar_path
 from npqplan.terms import build_calendar, school_days
 

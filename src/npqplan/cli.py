@@ -1,4 +1,8 @@
-"""The command line: argv -> one library call per step -> print -> exit code."""
+"""The command line: argv -> one library call per step -> print -> exit code.
+
+Each command imports the library modules it uses in its own body: every run builds every
+command's options, so whatever is imported here is paid by all of them.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from npqplan import current, formats, loader, paths, planning, render
-from npqplan.atomic import write_output
+from npqplan import paths
 from npqplan.errors import EXIT_BAD_INPUT, InvalidFileError, NpqplanError, UsageError
+from npqplan.request import PlanRequest
 
 app = typer.Typer(
     add_completion=False,
@@ -51,8 +55,11 @@ def list_programmes() -> None:
 
     Example: npqplan list
     """
+    from npqplan import loader, render
+    from npqplan.parsecache import ParseCache
+
     with reported_errors():
-        entries = loader.library(paths.user_programmes_dir())
+        entries = loader.library(paths.user_programmes_dir(), ParseCache(paths.cache_dir()))
         stdout.print(render.programme_list(entries))
 
 
@@ -62,8 +69,13 @@ def show(programme: ProgrammeArg) -> None:
 
     Example: npqplan show npqel
     """
+    from npqplan import loader, render
+    from npqplan.parsecache import ParseCache
+
     with reported_errors():
-        entry = loader.find_programme(programme, paths.user_programmes_dir())
+        entry = loader.find_programme(
+            programme, paths.user_programmes_dir(), ParseCache(paths.cache_dir())
+        )
         stdout.print(render.programme_detail(entry.programme))
 
 
@@ -75,6 +87,8 @@ def validate(
 
     Example: npqplan validate programmes/*.yaml
     """
+    from npqplan import loader, render
+
     failed = False
     for file in files:
         try:
@@ -145,25 +159,25 @@ class PlanOptions:
     """The calendar and preference options that schedule, check-hours and export share."""
 
     # Defaults come from PlanRequest, so a saved plan and a fresh one agree on them.
-    calendar: str = planning.PlanRequest.calendar
+    calendar: str = PlanRequest.calendar
     terms: Path | None = None
     cohort: Path | None = None
-    study_days: str = planning.PlanRequest.study_days
-    study_time: str = planning.PlanRequest.study_time
-    session_hours: float = planning.PlanRequest.session_hours
-    weekly_cap: float | None = planning.PlanRequest.weekly_cap
+    study_days: str = PlanRequest.study_days
+    study_time: str = PlanRequest.study_time
+    session_hours: float = PlanRequest.session_hours
+    weekly_cap: float | None = PlanRequest.weekly_cap
     block: list[str] | None = None
-    holiday_study: bool = planning.PlanRequest.holiday_study
-    no_estimates: bool = not planning.PlanRequest.allow_estimates
+    holiday_study: bool = PlanRequest.holiday_study
+    no_estimates: bool = not PlanRequest.allow_estimates
 
-    def request(self, programme: str | None, start: str | None) -> planning.PlanRequest | None:
+    def request(self, programme: str | None, start: str | None) -> PlanRequest | None:
         """The request these options describe, or None when no programme is named at all."""
         if programme is None and start is None:
             return None
         if programme is None or start is None:
             missing = "--start YYYY-MM" if start is None else "a programme id"
             raise UsageError(f"give both a programme and --start (missing {missing})")
-        return planning.PlanRequest(
+        return PlanRequest(
             programme=programme,
             start=start,
             calendar=self.calendar,
@@ -239,11 +253,13 @@ TodayOption = Annotated[
 
 def today_from(option: str | None) -> date:
     """--today, else NPQPLAN_TODAY, else the real date: the only place npqplan reads the clock."""
+    from npqplan.planning import parse_date
+
     if option is not None:
-        return planning.parse_date(option, "--today")
+        return parse_date(option, "--today")
     from_env = os.environ.get(TODAY_ENV)
     if from_env:
-        return planning.parse_date(from_env, TODAY_ENV)
+        return parse_date(from_env, TODAY_ENV)
     return date.today()
 
 
@@ -278,6 +294,9 @@ def schedule(
 
     Example: npqplan schedule npqel --start 2024-09
     """
+    from npqplan import current, formats, planning, render
+    from npqplan.atomic import write_output
+
     with reported_errors():
         if output_format not in {"table", "json", "csv", "markdown"}:
             raise UsageError(f"--format {output_format!r}: use table, json, csv or markdown")

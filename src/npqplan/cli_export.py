@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from npqplan import current, paths, planning
-from npqplan.atomic import write_output
+from npqplan import paths
 from npqplan.cli import (
     OptionalProgramme,
     PlanOptions,
@@ -69,8 +68,9 @@ def export(
 
     Example: npqplan export npqel --start 2024-09 --ics npqel.ics
     """
-    from npqplan import exports
+    from npqplan import current, exports, planning
     from npqplan import ics as calendar_file
+    from npqplan.atomic import write_output
 
     with reported_errors():
         reminder = calendar_file.parse_reminder(remind) if remind is not None else None

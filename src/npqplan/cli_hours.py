@@ -6,11 +6,11 @@ import json
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from npqplan import current, hours, paths, planning, render_hours, store
+from npqplan import paths
 from npqplan.cli import (
     OptionalProgramme,
     PlanOptions,
@@ -23,6 +23,10 @@ from npqplan.cli import (
     with_plan_options,
 )
 from npqplan.errors import EXIT_OUTSIDE_TARGET, StateError, UsageError
+
+if TYPE_CHECKING:
+    from npqplan.hours import HoursReport
+    from npqplan.request import PlanRequest
 
 MOST_STARTS = 60
 _MONTHS = re.compile(r"^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$")
@@ -55,6 +59,8 @@ def start_months(text: str) -> list[str]:
 
 
 def logged_hours(state_dir: Path) -> dict[date, float]:
+    from npqplan import store
+
     with store.connect(state_dir) as db:
         rows = store.logged_hours_by_day(db)
     try:
@@ -83,6 +89,8 @@ def check_hours(
 
     Example: npqplan check-hours npqel --start 2024-09
     """
+    from npqplan import hours, render_hours
+
     with reported_errors():
         if output_format not in {"table", "json"}:
             raise UsageError(f"--format {output_format!r}: use table or json")
@@ -109,8 +117,10 @@ def check_hours(
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
 
-def _report(request: planning.PlanRequest | None, today: date) -> hours.HoursReport:
+def _report(request: PlanRequest | None, today: date) -> HoursReport:
     """A programme from a start, or the current plan with the hours logged against it."""
+    from npqplan import current, hours, planning
+
     if request is not None:
         return hours.check_hours(
             planning.make_plan(request, paths.user_programmes_dir(), paths.cache_dir()).plan

@@ -9,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from npqplan import current, paths, planning, progress, render_progress, replan, store
-from npqplan.atomic import write_output
+from npqplan import paths
 from npqplan.cli import OutputOption, TodayOption, app, reported_errors, stderr, stdout, today_from
 from npqplan.errors import UsageError
 
@@ -44,6 +43,8 @@ def log(
 
     Example: npqplan log 1.5 --on 2025-01-14 --component "learning journal"
     """
+    from npqplan import progress, render_progress
+
     with reported_errors():
         modes = [hours is not None, list_entries, undo is not None, export is not None]
         if sum(modes) != 1:
@@ -67,6 +68,8 @@ def log(
 def _add(
     state: Path, hours: float, on: str | None, component: str | None, note: str | None, today: date
 ) -> None:
+    from npqplan import current, planning, progress, render_progress, store
+
     text = progress.check_note(note)
     day = planning.parse_date(on, "--on") if on is not None else today
     plan = current.current_plan(state, paths.user_programmes_dir()).plan
@@ -79,6 +82,8 @@ def _add(
 
 
 def _undo(state: Path, entry_id: int) -> None:
+    from npqplan import progress, render_progress, store
+
     if not store.database_path(state).exists():
         raise UsageError(f"--undo {entry_id}: nothing has been logged yet")
     with store.connect(state) as db:
@@ -87,6 +92,9 @@ def _undo(state: Path, entry_id: int) -> None:
 
 
 def _export_log(state: Path, export: str, output: str | None) -> None:
+    from npqplan import progress, render_progress
+    from npqplan.atomic import write_output
+
     if export != "csv":
         raise UsageError(f"--export {export!r}: the log exports as csv")
     text = render_progress.log_csv(progress.read_entries(state))
@@ -106,6 +114,8 @@ def status(
 
     Example: npqplan status --today 2025-01-20
     """
+    from npqplan import current, progress, render_progress
+
     with reported_errors():
         if output_format not in {"table", "json"}:
             raise UsageError(f"--format {output_format!r}: use table or json")
@@ -135,6 +145,8 @@ def replan_command(
     Fixed events and sessions still to come stay where they are; holidays stay free.
     Example: npqplan replan --today 2025-01-20
     """
+    from npqplan import current, planning, progress, render_progress, replan, store
+
     with reported_errors():
         now = today_from(today)
         state = paths.state_dir()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from npqplan import paths, planning, progress, store
 from npqplan.errors import StateError
+from npqplan.request import PlanRequest
 
 NO_PLAN_YET = (
     "there is no current plan yet; make one with "
@@ -19,14 +20,14 @@ NO_PLAN_YET = (
 class CurrentPlans:
     """The saved request, its plan as scheduled, and the plan in use (re-planned or not)."""
 
-    request: planning.PlanRequest
+    request: PlanRequest
     scheduled: planning.PlannedProgramme
     current: planning.PlannedProgramme
     base: str
     replanned_on: date | None
 
 
-def saved_request(state_dir: Path) -> planning.PlanRequest:
+def saved_request(state_dir: Path) -> PlanRequest:
     # Checked first so that asking for a plan never creates an empty state file.
     if not store.database_path(state_dir).exists():
         raise StateError(NO_PLAN_YET)
@@ -34,10 +35,10 @@ def saved_request(state_dir: Path) -> planning.PlanRequest:
         saved = store.current_request(db)
     if saved is None:
         raise StateError(NO_PLAN_YET)
-    return planning.PlanRequest.from_json(saved)
+    return PlanRequest.from_json(saved)
 
 
-def save_request(state_dir: Path, request: planning.PlanRequest) -> None:
+def save_request(state_dir: Path, request: PlanRequest) -> None:
     with store.connect(state_dir) as db:
         store.save_current_request(db, request.to_json())
 

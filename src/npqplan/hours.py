@@ -26,8 +26,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
+from npqplan.domain import Delivery
 from npqplan.formats import json_hours, session_dict
-from npqplan.models import Delivery
 from npqplan.plan import FINAL_ASSESSMENT, Plan, Session, Week
 from npqplan.scheduler import LONG_LIVE_SESSION_HOURS
 

@@ -1,10 +1,13 @@
-"""The schema of a programme file: what a provider's route map says, validated."""
+"""The schema of the files npqplan reads: what each key may hold, checked by pydantic.
+
+Only files not yet in the parse cache are validated, so only those commands import this;
+the rest of npqplan works on the plain values in `domain.py` built from the validated data.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date, time
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -16,48 +19,18 @@ from pydantic import (
     model_validator,
 )
 
+from npqplan.domain import (
+    PROGRAMME_ID_PATTERN,
+    ComponentKind,
+    Delivery,
+    Qualification,
+    session_count_of,
+)
+
 MAX_COMPONENT_HOURS = 500
 MAX_LIVE_SESSION_HOURS = 8
-PROGRAMME_ID_PATTERN = r"^[a-z0-9-]+$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-class Qualification(StrEnum):
-    NPQLT = "NPQLT"
-    NPQLTD = "NPQLTD"
-    NPQLBC = "NPQLBC"
-    NPQLL = "NPQLL"
-    NPQLPM = "NPQLPM"
-    NPQSL = "NPQSL"
-    NPQH = "NPQH"
-    NPQEL = "NPQEL"
-    NPQEYL = "NPQEYL"
-    NPQSENCO = "NPQSENCO"
-
-
-class ComponentKind(StrEnum):
-    SELF_STUDY = "self-study"
-    JOURNAL = "journal"
-    AUDIT = "audit"
-    INDUCTION = "induction"
-    RESIDENTIAL = "residential"
-    FACE_TO_FACE = "face-to-face"
-    CONFERENCE = "conference"
-    COACHING = "coaching"
-    PEER_GROUP = "peer-group"
-    WEBINAR = "webinar"
-    BRIEFING = "briefing"
-    MEETING = "meeting"
-    COMMUNITY = "community"
-    PROJECT = "project"
-    ASSESSMENT = "assessment"
-
-
-class Delivery(StrEnum):
-    ONLINE = "online"
-    IN_PERSON = "in-person"
-    SELF_DIRECTED = "self-directed"
 
 
 def _iso_date(value: Any) -> Any:
@@ -165,14 +138,7 @@ class Component(_Strict):
 
     @property
     def session_count(self) -> int:
-        if self.sessions is not None:
-            return self.sessions
-        return len(self.dates) if self.dates else 1
-
-    @property
-    def is_flexible(self) -> bool:
-        """Self-directed work fits wherever the participant has time; the rest are events."""
-        return self.delivery is Delivery.SELF_DIRECTED and self.days is None and not self.dates
+        return session_count_of(self.sessions, self.dates)
 
 
 class Term(_Strict):
@@ -247,22 +213,6 @@ class Programme(_Strict):
 
     def all_components(self) -> list[Component]:
         return [c for term in self.terms for c in term.components] + list(self.across_terms)
-
-    @property
-    def guided_hours(self) -> float:
-        """Hours of the route map itself: every component, the final assessment excluded."""
-        return sum(c.hours for c in self.all_components())
-
-    @property
-    def total_hours(self) -> float:
-        return self.guided_hours + (self.assessment.hours if self.assessment else 0)
-
-    def assumptions(self) -> list[tuple[str, str]]:
-        """(what, why) for every figure that is an assumption rather than a quote."""
-        found = [(c.name, c.assumed) for c in self.all_components() if c.assumed]
-        if self.assessment and self.assessment.assumed:
-            found.append((self.assessment.name, self.assessment.assumed))
-        return found
 
 
 # -- school term dates -------------------------------------------------------------------

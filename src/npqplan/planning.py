@@ -2,74 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
-from typing import Any
 
+from npqplan.domain import CohortFile, Programme, TermDatesFile
 from npqplan.errors import UsageError
 from npqplan.loader import ProgrammeEntry, find_programme, load_model
-from npqplan.models import CohortFile, Programme, TermDatesFile
+from npqplan.parsecache import ParseCache
 from npqplan.plan import Plan, Preferences
+from npqplan.request import PlanRequest
 from npqplan.scheduler import FixedDates, build_plan
 from npqplan.terms import SchoolCalendar, build_calendar
 
-DEFAULT_CALENDAR = "kent"
 BUNDLED_CALENDARS = ("kent", "birmingham")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?$")
-
-
-@dataclass(frozen=True)
-class PlanRequest:
-    """Everything a plan is built from; saved as the user's current plan."""
-
-    programme: str
-    start: str
-    calendar: str = DEFAULT_CALENDAR
-    terms_file: str | None = None
-    cohort_file: str | None = None
-    study_days: str = "tue,thu"
-    study_time: str = "16:30"
-    session_hours: float = 1.0
-    weekly_cap: float | None = None
-    blocked: tuple[str, ...] = field(default=())
-    holiday_study: bool = False
-    allow_estimates: bool = True
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> PlanRequest:
-        data: dict[str, Any] = json.loads(text)
-        data["blocked"] = tuple(data.get("blocked", ()))
-        known = set(cls.__dataclass_fields__)
-        return cls(**{k: v for k, v in data.items() if k in known})
-
-    def anchored(self) -> PlanRequest:
-        """File paths made absolute, so the saved plan works from any folder."""
-
-        def absolute(value: str | None) -> str | None:
-            return str(Path(value).resolve()) if value else None
-
-        programme = self.programme
-        if Path(programme).suffix in {".yaml", ".yml"} and Path(programme).exists():
-            programme = str(Path(programme).resolve())
-        return PlanRequest(
-            **{
-                **asdict(self),
-                "programme": programme,
-                "terms_file": absolute(self.terms_file),
-                "cohort_file": absolute(self.cohort_file),
-                "blocked": tuple(self.blocked),
-            }
-        )
 
 
 @dataclass(frozen=True)
@@ -169,16 +121,18 @@ def bundled_calendar_path(name: str) -> Path:
     return Path(__file__).with_name("calendars") / f"{name}.yaml"
 
 
-def load_term_dates(request: PlanRequest) -> TermDatesFile:
+def load_term_dates(request: PlanRequest, cache: ParseCache | None = None) -> TermDatesFile:
     if request.terms_file:
-        return load_model(Path(request.terms_file), TermDatesFile)
-    return load_model(bundled_calendar_path(request.calendar), TermDatesFile)
+        return load_model(Path(request.terms_file), TermDatesFile, cache=cache)
+    return load_model(bundled_calendar_path(request.calendar), TermDatesFile, cache=cache)
 
 
-def load_cohort(path: str | None, programme: Programme) -> CohortFile | None:
+def load_cohort(
+    path: str | None, programme: Programme, cache: ParseCache | None = None
+) -> CohortFile | None:
     if not path:
         return None
-    cohort = load_model(Path(path), CohortFile)
+    cohort = load_model(Path(path), CohortFile, cache=cache)
     if cohort.programme and cohort.programme != programme.id:
         raise UsageError(
             f"{path}: these cohort dates are for {cohort.programme!r}, not {programme.id!r}"
@@ -190,12 +144,13 @@ def make_plan(
     request: PlanRequest, user_dir: Path | None, cache_dir: Path | None = None
 ) -> PlannedProgramme:
     """Load everything the request names and schedule it."""
-    entry = find_programme(request.programme, user_dir)
+    cache = ParseCache(cache_dir) if cache_dir is not None else None
+    entry = find_programme(request.programme, user_dir, cache)
     programme = entry.programme
     start = parse_start(request.start)
     preferences = preferences_of(request)
-    term_dates = load_term_dates(request)
-    cohort = load_cohort(request.cohort_file, programme)
+    term_dates = load_term_dates(request, cache)
+    cohort = load_cohort(request.cohort_file, programme, cache)
     years_needed = math.ceil(programme.duration_months / 12) + 2
     last = date(start.year + years_needed, 8, 31)
     from npqplan.bankholidays import england_bank_holidays

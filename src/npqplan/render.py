@@ -11,8 +11,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from npqplan.domain import Component, Programme
 from npqplan.loader import ProgrammeEntry
-from npqplan.models import Component, Programme
 from npqplan.plan import FINAL_ASSESSMENT, Plan, Session, Week
 
 

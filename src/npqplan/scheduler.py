@@ -31,8 +31,8 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from npqplan.domain import Component, ComponentKind, Programme
 from npqplan.errors import ScheduleError
-from npqplan.models import Component, ComponentKind, Programme
 from npqplan.plan import ACROSS_ALL_TERMS, FINAL_ASSESSMENT, Plan, Preferences, Session, Week
 from npqplan.terms import SchoolCalendar
 

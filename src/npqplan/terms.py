@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from dateutil.easter import easter
 from dateutil.relativedelta import FR, MO, relativedelta
 
+from npqplan.domain import SchoolYearDates, TermDatesFile
 from npqplan.errors import CalendarError
-from npqplan.models import SchoolYearDates, TermDatesFile
 
 _HOLIDAY_AFTER = {
     "Autumn": "Christmas holiday",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
@@ -13,8 +11,8 @@ from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStar
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from npqplan.errors import InvalidFileError
+from npqplan.textfile import Position, line_at, position_in
 
-MAX_BYTES = 256 * 1024
 MAX_NODES = 20_000
 MAX_DEPTH = 32
 MAX_INT_DIGITS = 18
@@ -26,14 +24,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_REASON = (
     "text contains a \\uD800-\\uDFFF escape (half of a UTF-16 pair); write the character itself"
 )
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _STANDARD_TAG = "tag:yaml.org,2002:"
-
-
-@dataclass(frozen=True)
-class Position:
-    line: int
-    column: int
 
 
 @dataclass
@@ -142,40 +133,6 @@ def _construct_decimal_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> in
 _BoundedLoader.add_constructor("tag:yaml.org,2002:int", _construct_decimal_int)
 
 
-def read_text(path: Path, display: str | None = None) -> str:
-    """Read at most MAX_BYTES of a UTF-8 text file, or raise a located reason."""
-    # Every problem line names the file as the caller shows it, file-level ones included.
-    display = display or str(path)
-    try:
-        if path.is_dir():
-            raise InvalidFileError([f"{display}: is a folder, not a YAML file"])
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InvalidFileError([f"{display}: no such file"]) from None
-    except PermissionError:
-        raise InvalidFileError([f"{display}: permission denied"]) from None
-    except OSError as exc:
-        raise InvalidFileError([f"{display}: cannot be read ({exc.strerror})"]) from None
-    if len(raw) > MAX_BYTES:
-        raise InvalidFileError([f"{display}: file is larger than {MAX_BYTES // 1024} KiB"])
-    if b"\x00" in raw:
-        raise InvalidFileError([f"{display}: is a binary file, not YAML text"])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # Everything before the bad byte decoded, so the editor's line and column can be given.
-        bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
-        before = raw[bom : exc.start].decode("utf-8")
-        reason = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
-        raise InvalidFileError(
-            [_line(display, _position_in(before, len(before)), reason)]
-        ) from None
-    if not text.strip():
-        raise InvalidFileError([f"{display}:1:1: file is empty"])
-    return text
-
-
 def parse_yaml(text: str, display: str) -> LocatedData:
     """Parse one YAML document into plain data and a map of positions."""
     try:
@@ -186,11 +143,13 @@ def parse_yaml(text: str, display: str) -> LocatedData:
             f"contains the control character U+{exc.character:04X}, "
             "which YAML does not allow; delete it"
         )
-        raise InvalidFileError([_line(display, _position_in(text, exc.position), reason)]) from None
+        raise InvalidFileError(
+            [line_at(display, position_in(text, exc.position), reason)]
+        ) from None
     try:
         root = loader.get_single_node()
     except _LoaderError as exc:
-        raise InvalidFileError([_line(display, exc.position, exc.reason)]) from None
+        raise InvalidFileError([line_at(display, exc.position, exc.reason)]) from None
     except yaml.MarkedYAMLError as exc:
         position = Position(1, 1)
         if exc.problem_mark is not None:
@@ -200,7 +159,7 @@ def parse_yaml(text: str, display: str) -> LocatedData:
             # e.g. "expected a single document in the stream, but found another document"
             problem = f"{exc.context}, {problem}"
         reason = f"not valid YAML: {problem}"
-        raise InvalidFileError([_line(display, position, reason)]) from None
+        raise InvalidFileError([line_at(display, position, reason)]) from None
     except yaml.YAMLError as exc:
         raise InvalidFileError([f"{display}:1:1: not valid YAML: {exc}"]) from None
     finally:
@@ -213,16 +172,6 @@ def parse_yaml(text: str, display: str) -> LocatedData:
     if problems:
         raise InvalidFileError(problems)
     return located
-
-
-def _position_in(text: str, index: int) -> Position:
-    """Line and column of text[index], counting line breaks as the YAML reader does."""
-    lines = _LINE_BREAK.split(text[:index])
-    return Position(len(lines), len(lines[-1]) + 1)
-
-
-def _line(display: str, position: Position, reason: str) -> str:
-    return f"{display}:{position.line}:{position.column}: {reason}"
 
 
 def _position(node: Node) -> Position:
@@ -243,15 +192,15 @@ def _build(
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                problems.append(_line(display, _position(key_node), "keys must be plain text"))
+                problems.append(line_at(display, _position(key_node), "keys must be plain text"))
                 continue
             key = str(key_node.value)
             if _SURROGATE.search(key):
-                problems.append(_line(display, _position(key_node), _SURROGATE_REASON))
+                problems.append(line_at(display, _position(key_node), _SURROGATE_REASON))
                 continue
             if key in first_seen:
                 problems.append(
-                    _line(
+                    line_at(
                         display,
                         _position(key_node),
                         f"duplicate key {key!r} (first used on line {first_seen[key]})",
@@ -269,13 +218,13 @@ def _build(
         ]
     assert isinstance(node, ScalarNode)
     if _SURROGATE.search(node.value):
-        problems.append(_line(display, _position(node), _SURROGATE_REASON))
+        problems.append(line_at(display, _position(node), _SURROGATE_REASON))
         return None
     if node.tag == "tag:yaml.org,2002:int":
         digits = node.value.lstrip("+-")
         if len(digits) > MAX_INT_DIGITS:
             problems.append(
-                _line(display, _position(node), f"number has more than {MAX_INT_DIGITS} digits")
+                line_at(display, _position(node), f"number has more than {MAX_INT_DIGITS} digits")
             )
             return None
     return loader.construct_object(node, deep=True)
