@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from npqplan.domain import Component, Programme
+from npqplan.grid import Cell, Column, Grid, Piece
 from npqplan.loader import ProgrammeEntry
 from npqplan.plan import FINAL_ASSESSMENT, Plan, Session, Week
 
@@ -21,26 +22,33 @@ def hours_text(hours: float) -> str:
     return f"{hours:g}"
 
 
-def programme_list(entries: Sequence[ProgrammeEntry]) -> Table:
-    table = Table(title="NPQ programmes", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("ID", style="bold", no_wrap=True)
-    table.add_column("NPQ", no_wrap=True)
-    table.add_column("Provider")
-    table.add_column("Months", justify="right")
-    table.add_column("Hours", justify="right")
-    table.add_column("From")
-    for entry in entries:
-        programme = entry.programme
-        table.add_row(
-            programme.id,
-            programme.qualification.value,
-            programme.provider,
-            str(programme.duration_months),
-            hours_text(programme.total_hours),
+def programme_list(entries: Sequence[ProgrammeEntry]) -> Grid:
+    columns = [
+        Column("ID"),
+        Column("NPQ"),
+        Column("Provider", flex=True),
+        Column("Months", justify="right"),
+        Column("Hours", justify="right"),
+        Column("From"),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            [(entry.programme.id, "bold")],
+            entry.programme.qualification.value,
+            entry.programme.provider,
+            str(entry.programme.duration_months),
+            hours_text(entry.programme.total_hours),
             entry.origin,
-        )
-    table.caption = "Hours: the route map plus the final assessment."
-    return table
+        ]
+        for entry in entries
+    ]
+    return Grid(
+        columns,
+        rows,
+        title="NPQ programmes",
+        title_style="",
+        caption="Hours: the route map plus the final assessment.",
+    )
 
 
 def _provenance(component: Component) -> str:
@@ -156,19 +164,20 @@ def _kind_totals(programme: Programme) -> Table:
 BAR_QUARTERS = 12
 
 
-def load_bar(hours: float, target: tuple[float, float]) -> Text:
+def load_bar(hours: float, target: tuple[float, float]) -> list[Piece]:
     """Quarter hours as blocks, with a mark at the 1 h and 2 h lines: `████|██  |    `."""
     filled = min(round(hours * 4), BAR_QUARTERS)
     colour = "green" if target[0] <= hours <= target[1] else ("yellow" if hours else "dim")
     if hours > target[1]:
         colour = "red"
-    bar = Text()
-    for index in range(BAR_QUARTERS):
-        if index and index % 4 == 0:
-            bar.append("|", style="dim")
-        bar.append("█" if index < filled else " ", style=colour)
+    bar: list[Piece] = []
+    for first in range(0, BAR_QUARTERS, 4):
+        if first:
+            bar.append(("|", "dim"))
+        blocks = min(max(filled - first, 0), 4)
+        bar += [("█" * blocks, colour), (" " * (4 - blocks), "")]
     if round(hours * 4) > BAR_QUARTERS:
-        bar.append("+", style=colour)
+        bar.append(("+", colour))
     return bar
 
 
@@ -237,20 +246,10 @@ def _week_of(day: date) -> str:
     return f"{day.day} {day:%b}"
 
 
-def _term_table(name: str, weeks: Sequence[Week], target: tuple[float, float]) -> Table:
+def _term_table(name: str, weeks: Sequence[Week], target: tuple[float, float]) -> Grid:
     hours = sum(w.hours for w in weeks)
     span = _date_span(weeks[0].week_start, weeks[-1].week_end)
-    table = Table(
-        title=f"{name}: {hours:g} h ({span})",
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
-    table.add_column("Week of", no_wrap=True)
-    table.add_column("What to do")
-    table.add_column("Hours", justify="right", no_wrap=True)
-    table.add_column("Load 1h|2h|3h", no_wrap=True)
+    rows: list[list[Cell]] = []
     index = 0
     while index < len(weeks):
         week = weeks[index]
@@ -264,15 +263,26 @@ def _term_table(name: str, weeks: Sequence[Week], target: tuple[float, float]) -
                 run.append(weeks[index + len(run)])
             count = len(run)
             label = f"{week.label}, {count} week{'s' if count > 1 else ''}"
-            table.add_row(_week_of(run[0].week_start), Text(label, style="dim"), "", "")
+            rows.append([_week_of(run[0].week_start), label, "", ""])
             index += count
             continue
         lines = [_session_line(s) for s in week.sessions] or ["nothing planned"]
-        table.add_row(
-            _week_of(week.week_start),
-            "\n".join(lines),
-            f"{week.hours:g}",
-            load_bar(week.hours, target),
+        rows.append(
+            [
+                _week_of(week.week_start),
+                "\n".join(lines),
+                f"{week.hours:g}",
+                load_bar(week.hours, target),
+            ]
         )
         index += 1
-    return table
+    return Grid(
+        [
+            Column("Week of"),
+            Column("What to do", flex=True),
+            Column("Hours", justify="right"),
+            Column("Load 1h|2h|3h"),
+        ],
+        rows,
+        title=f"{name}: {hours:g} h ({span})",
+    )
