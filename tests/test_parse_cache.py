@@ -85,10 +85,10 @@ def test_an_edit_that_breaks_the_file_is_reported_not_hidden_by_the_cache(
     [
         "not json at all",
         "[]",
-        '{"key": "0000", "data": {}}',
-        "KEY_WITH_EMPTY_DATA",
-        "KEY_WITH_WRONG_SHAPE",
-        "KEY_WITH_BAD_DATE",
+        '{"made_from": ["elsewhere", "0", ""], "data": {}}',
+        "EMPTY_DATA",
+        "WRONG_SHAPE",
+        "BAD_DATE",
     ],
 )
 def test_a_damaged_entry_means_a_fresh_parse(damage: str, npqel_copy: Path, tmp_path: Path) -> None:
@@ -96,12 +96,12 @@ def test_a_damaged_entry_means_a_fresh_parse(damage: str, npqel_copy: Path, tmp_
     expected = load_programme(npqel_copy, cache=cache)
     (entry,) = entries(cache)
     stored = json.loads(entry.read_text(encoding="utf-8"))
-    if damage == "KEY_WITH_EMPTY_DATA":
-        damage = json.dumps({"key": stored["key"], "data": {}})
-    elif damage == "KEY_WITH_WRONG_SHAPE":
+    if damage == "EMPTY_DATA":
+        damage = json.dumps({"made_from": stored["made_from"], "data": {}})
+    elif damage == "WRONG_SHAPE":
         stored["data"]["terms"] = "not a list"
         damage = json.dumps(stored)
-    elif damage == "KEY_WITH_BAD_DATE":
+    elif damage == "BAD_DATE":
         stored["data"]["terms"][0]["components"][0]["dates"] = ["2024-02-30"]
         damage = json.dumps(stored)
     entry.write_text(damage, encoding="utf-8")

@@ -10,7 +10,6 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
@@ -68,9 +67,9 @@ def load_programme(
 
 def bundled_programmes_dir() -> Path:
     """The programmes shipped in the wheel, or the repository's folder in a source checkout."""
-    packaged = resources.files("npqplan") / "programmes"
+    packaged = Path(__file__).with_name("programmes")  # the wheel puts them in the package
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parents[2] / "programmes"
 
 
