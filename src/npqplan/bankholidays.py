@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from importlib import metadata
+from importlib.util import find_spec
 from pathlib import Path
 
 from npqplan.atomic import write_atomic
@@ -46,8 +46,27 @@ def _from_package(first_year: int, last_year: int) -> dict[date, str]:
 def _cache_file(cache_dir: Path | None, first_year: int, last_year: int) -> Path | None:
     if cache_dir is None:
         return None
-    try:
-        version = metadata.version("holidays")
-    except metadata.PackageNotFoundError:
+    version = _installed_version()
+    if version is None:
         return None
     return cache_dir / f"bank-holidays-eng-{version}-{first_year}-{last_year}.json"
+
+
+def _installed_version() -> str | None:
+    """The `holidays` version, read from the name of its dist-info folder when it has one.
+
+    importlib.metadata.version() searches every distribution on sys.path, a few milliseconds
+    on each run that needs only this one name; it stays the answer for unusual installs.
+    """
+    spec = find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return None
+    beside = list(Path(spec.origin).parent.parent.glob("holidays-*.dist-info"))
+    if len(beside) == 1:
+        return beside[0].name.removeprefix("holidays-").removesuffix(".dist-info")
+    from importlib import metadata
+
+    try:
+        return metadata.version("holidays")
+    except metadata.PackageNotFoundError:
+        return None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from npqplan import paths, planning, progress, store
+from npqplan import paths, planning, store
 from npqplan.errors import StateError
 from npqplan.request import PlanRequest
 
@@ -49,6 +49,8 @@ def plans(state_dir: Path, user_dir: Path | None) -> CurrentPlans:
     A re-plan is keyed to the request's JSON and to a fingerprint of the plan it was made from,
     so a new `schedule`, or an edited programme or calendar, leaves older re-plans unused.
     """
+    from npqplan import progress  # only for a plan that may have been re-planned
+
     request = saved_request(state_dir)
     scheduled = planning.make_plan(request, user_dir, paths.cache_dir())
     base = progress.plan_fingerprint(scheduled.plan)
