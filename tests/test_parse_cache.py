@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from npqplan import domain
 from npqplan.domain import TermDatesFile
 from npqplan.errors import InvalidFileError
 from npqplan.loader import bundled_programmes_dir, load_model, load_programme
 from npqplan.parsecache import ParseCache
 from npqplan.planning import bundled_calendar_path
+from npqplan.validation import SCHEMAS
 from tests.conftest import RunCli
 
 BUNDLED = sorted(bundled_programmes_dir().glob("*.yaml"))
@@ -27,6 +30,34 @@ def npqel_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "npqel.yaml"
     shutil.copy(bundled_programmes_dir() / "npqel.yaml", copy)
     return copy
+
+
+def types_in(annotation: object) -> list[object]:
+    """The annotation and every type inside it: list[Component] | None gives Component too."""
+    return [annotation, *(t for arg in getattr(annotation, "__args__", ()) for t in types_in(arg))]
+
+
+def schema_pairs() -> dict[type, type]:
+    """Every domain class the loader builds, nested ones included, with its schema model."""
+    pairs: dict[type, type] = {}
+    waiting = list(SCHEMAS.items())
+    while waiting:
+        value, schema = waiting.pop()
+        pairs[value] = schema
+        for field in schema.model_fields.values():
+            for inner in types_in(field.annotation):
+                twin = getattr(domain, getattr(inner, "__name__", ""), None)
+                if dataclasses.is_dataclass(twin) and twin not in pairs:
+                    waiting.append((twin, inner))
+    return pairs
+
+
+def test_every_schema_model_has_the_fields_of_its_domain_class() -> None:
+    """A field added to one side only would make every load of that kind fail; say so here."""
+    pairs = schema_pairs()
+    assert {value.__name__ for value in pairs} >= {"Component", "Term", "Break", "Citation"}
+    for value, schema in pairs.items():
+        assert {f.name for f in dataclasses.fields(value)} == set(schema.model_fields), value
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
