@@ -146,10 +146,6 @@ class HoursReport:
         return max(self.plan.weeks, key=lambda w: w.hours)
 
     @property
-    def busiest_window(self) -> Window | None:
-        return max(self.windows, key=lambda w: w.hours, default=None)
-
-    @property
     def busiest_unexcused_window(self) -> Window | None:
         return max((w for w in self.windows if not w.excused), key=lambda w: w.hours, default=None)
 

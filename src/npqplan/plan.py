@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any
 
-QUARTER = 0.25
 ACROSS_ALL_TERMS = "Across all terms"
 FINAL_ASSESSMENT = "Final assessment"
 

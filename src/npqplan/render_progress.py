@@ -30,7 +30,6 @@ from npqplan.replan import Change
 
 BAR_WIDTH = 20
 CHART_HEIGHT = 8
-CHART_COLUMNS = 80
 
 
 def _day(day: date) -> str:
