@@ -78,6 +78,17 @@ def by_identity(plan: Plan) -> dict[str, Session]:
     return found
 
 
+def assert_fixed_where_it_was(now: Session, was: Session) -> None:
+    """A fixed session after a re-plan: same day and times, and still fixed."""
+    assert (now.day, now.start, now.end, now.end_date, now.fixed) == (
+        was.day,
+        was.start,
+        was.end,
+        was.end_date,
+        True,
+    )
+
+
 def owed_units(plan: Plan, done: dict[str | None, float], today: date) -> int:
     due: dict[str, int] = defaultdict(int)
     for session in plan.sessions:
@@ -154,13 +165,7 @@ def test_fixed_sessions_never_move_and_a_missed_one_keeps_its_place_with_the_hou
     assert first_coaching.hours == 0
     for session in fixed:
         now = after[session.identity]
-        assert (now.day, now.start, now.end, now.end_date, now.fixed) == (
-            session.day,
-            session.start,
-            session.end,
-            session.end_date,
-            True,
-        )
+        assert_fixed_where_it_was(now, session)
         if session.day >= today:
             assert now == session
     assert units(new) == units(plan)
@@ -254,13 +259,7 @@ def test_replan_keeps_hours_fixed_events_and_the_future_and_leaves_nothing_owed(
     for identity, session in before.items():
         if session.fixed:
             now = after[identity]
-            assert (now.day, now.start, now.end, now.end_date, now.fixed) == (
-                session.day,
-                session.start,
-                session.end,
-                session.end_date,
-                True,
-            )
+            assert_fixed_where_it_was(now, session)
             assert now.hours <= session.hours
         if session.day >= today:
             assert after[identity] == session
