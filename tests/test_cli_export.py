@@ -9,8 +9,9 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from npqplan import exports, ics
+from npqplan import ics, store
 from npqplan.plan import Session
+from npqplan.schema import ComponentKind, Delivery
 from tests.conftest import RunCli
 from tests.test_ics import GOLDEN, LONDON, lint, read_ical, read_icalendar, read_khal
 
@@ -258,8 +259,8 @@ def test_export_state_survives_the_store_unchanged(tmp_path: Path) -> None:
         component="Preswyl; Gŵyl,\nline two 🎓",
         term="Term one, autumn; 2024",
         occurrence=3,
-        kind="residential",
-        delivery="in-person",
+        kind=ComponentKind.RESIDENTIAL,
+        delivery=Delivery.IN_PERSON,
         end_date=date(2024, 10, 4),
         end=None,
         all_day=True,
@@ -274,8 +275,8 @@ def test_export_state_survives_the_store_unchanged(tmp_path: Path) -> None:
         component="Webinar",
         term="Term one",
         occurrence=1,
-        kind="webinar",
-        delivery="online",
+        kind=ComponentKind.WEBINAR,
+        delivery=Delivery.ONLINE,
         end_date=date(2024, 11, 5),
         end=time(19, 30),
         all_day=False,
@@ -286,27 +287,13 @@ def test_export_state_survives_the_store_unchanged(tmp_path: Path) -> None:
         ics.ExportedEvent("a@npqplan", "f" * 64, 0, None, awkward),
         ics.ExportedEvent("b@npqplan", "0" * 64, 3, LATER, timed, cancelled=True),
     ]
-    exports.remember(tmp_path, "npqel@2024-09-01", events)
-    exports.remember(tmp_path, "npqsl@2024-09-01", events[:1])
-    assert exports.exported(tmp_path, "npqel@2024-09-01") == events
-    assert exports.exported(tmp_path, "npqsl@2024-09-01") == events[:1]
-    exports.remember(tmp_path, "npqel@2024-09-01", events[1:])
-    assert exports.exported(tmp_path, "npqel@2024-09-01") == events[1:]
-    assert exports.exported(tmp_path, "npqh-bpn@2024-09-01") == []
-
-
-def test_other_commands_do_not_import_icalendar(run_cli: RunCli) -> None:
-    listing = run_cli("list", env={"PYTHONPROFILEIMPORTTIME": "1"})
-    assert listing.returncode == 0, listing.stderr
-    imported = {line.rsplit("|", 1)[-1].strip() for line in listing.stderr.splitlines()}
-    assert "npqplan.cli_export" in imported, "the export command should be registered"
-    assert "icalendar" not in imported
-    assert "npqplan.ics" not in imported
-    exporting = run_cli("export", *NPQEL, "--ics", "-", env={"PYTHONPROFILEIMPORTTIME": "1"})
-    assert exporting.returncode == 0
-    assert "icalendar" in {
-        line.rsplit("|", 1)[-1].strip() for line in exporting.stderr.splitlines()
-    }
+    store.remember_export(tmp_path, "npqel@2024-09-01", events)
+    store.remember_export(tmp_path, "npqsl@2024-09-01", events[:1])
+    assert store.exported_events(tmp_path, "npqel@2024-09-01") == events
+    assert store.exported_events(tmp_path, "npqsl@2024-09-01") == events[:1]
+    store.remember_export(tmp_path, "npqel@2024-09-01", events[1:])
+    assert store.exported_events(tmp_path, "npqel@2024-09-01") == events[1:]
+    assert store.exported_events(tmp_path, "npqh-bpn@2024-09-01") == []
 
 
 def test_export_help_shows_an_example(run_cli: RunCli) -> None:

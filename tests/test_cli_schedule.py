@@ -93,7 +93,7 @@ def test_schedule_with_no_current_plan_says_how_to_make_one(run_cli: RunCli) -> 
         (["--start", "2024-09", "--study-days", "someday"], "error: --study-days 'someday'"),
         (["--start", "2024-09", "--study-time", "25:00"], "error: --study-time '25:00'"),
         (["--start", "2024-09", "--block", "2024-10-40"], "error: --block 2024-10-40: no such"),
-        (["--start", "2024-09", "--format", "pdf"], "error: --format 'pdf'"),
+        (["--start", "2024-09", "--format", "pdf"], "error: Invalid value for '--format': 'pdf'"),
         (
             ["--start", "2026-09", "--no-estimates"],
             "error: Kent County Council has no term dates for 2027/28",

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from npqplan.hours import HoursReport, Verdict, check_hours, report_dict
+from npqplan.calendar import Break, SchoolCalendar, SchoolTerm
+from npqplan.formats import hours_report_dict as report_dict
+from npqplan.hours import HoursReport, Verdict, check_hours
 from npqplan.loader import load_programme
 from npqplan.plan import Plan
 from npqplan.scheduler import build_plan
-from npqplan.terms import Break, SchoolCalendar, SchoolTerm
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hours"
 AUTUMN_2024 = SchoolCalendar(
@@ -26,7 +27,7 @@ AUTUMN_2024 = SchoolCalendar(
             "Autumn 2024",
             date(2024, 9, 2),
             date(2024, 12, 20),
-            (Break("Half-term", date(2024, 10, 28), date(2024, 11, 1)),),
+            (Break(name="Half-term", start=date(2024, 10, 28), end=date(2024, 11, 1)),),
             "2024/25",
         ),
     ),

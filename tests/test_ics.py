@@ -28,7 +28,9 @@ import icalendar
 import pytest
 from ical.calendar_stream import IcsCalendarStream
 
-from npqplan import ics, planning
+from npqplan import ics
+from npqplan import request as planning
+from npqplan.cli import options
 from npqplan.plan import Plan
 from npqplan.request import PlanRequest
 from tests.conftest import PROGRAMMES
@@ -709,7 +711,7 @@ def test_events_carry_what_to_do_hours_term_provenance_and_kind() -> None:
 def test_reminders_are_off_by_default_and_a_display_alarm_when_asked() -> None:
     plan = make("npqel")
     assert b"VALARM" not in export(plan).data
-    with_alarms = export(plan, reminder=ics.parse_reminder("30m")).data
+    with_alarms = export(plan, reminder=options.reminder("30m")).data
     assert lint(with_alarms) == []
     events = _events(with_alarms)
     for event in events.values():
@@ -733,7 +735,7 @@ def test_reminders_are_off_by_default_and_a_display_alarm_when_asked() -> None:
     ],
 )
 def test_parse_reminder_reads_durations(text: str, minutes: int) -> None:
-    assert ics.parse_reminder(text) == timedelta(minutes=minutes)
+    assert options.reminder(text) == timedelta(minutes=minutes)
 
 
 @pytest.mark.parametrize("text", ["", "30", "5x", "8d", "-30m", "m", "30m2h", "1.5h"])
@@ -741,7 +743,7 @@ def test_parse_reminder_refuses_anything_else(text: str) -> None:
     from npqplan.errors import UsageError
 
     with pytest.raises(UsageError, match=r"^--remind .*: write how long before each session"):
-        ics.parse_reminder(text)
+        options.reminder(text)
 
 
 def test_a_session_identity_used_twice_is_refused() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from npqplan.domain import Citation, Programme
 from npqplan.loader import load_programme
+from npqplan.schema import Citation, Programme
 
 REPO = Path(__file__).parents[1]
 PROGRAMMES = sorted((REPO / "programmes").glob("*.yaml"))

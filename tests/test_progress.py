@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from npqplan import current, progress, store
+from npqplan.cli import options
 from npqplan.errors import StateError, UsageError
 from npqplan.plan import Plan, Session, Week
-from npqplan.planning import make_plan, preferences_of
 from npqplan.replan import replan
-from npqplan.request import PlanRequest
+from npqplan.request import PlanRequest, make_plan, preferences_of
+from npqplan.schema import ComponentKind, Delivery
 
 
 def session(day: date, component: str, hours: float, occurrence: int = 1) -> Session:
@@ -26,8 +27,8 @@ def session(day: date, component: str, hours: float, occurrence: int = 1) -> Ses
         component=component,
         term="Term one",
         occurrence=occurrence,
-        kind="self-study",
-        delivery="self-directed",
+        kind=ComponentKind.SELF_STUDY,
+        delivery=Delivery.SELF_DIRECTED,
         end_date=day,
         end=end,
         all_day=False,
@@ -58,7 +59,7 @@ def small_plan() -> Plan:
         taught_end=MONDAY + timedelta(days=27),
         end=MONDAY + timedelta(days=27),
         target=(1, 2),
-        calendar="test",
+        calendar_name="test",
         weeks=tuple(weeks),
     )
 
@@ -74,7 +75,7 @@ def entry(day: date, hours: float, component: str | None = None) -> progress.Log
     ("text", "hours"), [("1.5", 1.5), ("0.25", 0.25), (".5", 0.5), ("24", 24.0), ("2.", 2.0)]
 )
 def test_hours_in_quarter_hours_are_accepted(text: str, hours: float) -> None:
-    assert progress.parse_hours(text) == hours
+    assert options.logged_hours(text) == hours
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,7 @@ def test_hours_in_quarter_hours_are_accepted(text: str, hours: float) -> None:
 )
 def test_bad_hours_are_refused_with_one_line(text: str, message: str) -> None:
     with pytest.raises(UsageError) as caught:
-        progress.parse_hours(text)
+        options.logged_hours(text)
     assert caught.value.message == message
 
 
@@ -105,7 +106,7 @@ def test_an_unknown_component_gets_a_did_you_mean() -> None:
     with pytest.raises(UsageError) as caught:
         progress.match_component("jornal", small_plan())
     assert caught.value.message == (
-        "--component 'jornal': your plan has no such component; did you mean 'Journal'? "
+        "'jornal': your plan has no such component; did you mean 'Journal'? "
         "it has 'Reading', 'Journal'"
     )
 
@@ -142,33 +143,31 @@ def test_a_day_must_be_inside_the_plan_and_not_after_today() -> None:
 
 
 def test_entries_are_stored_listed_and_undone(tmp_path: Path) -> None:
-    with store.connect(tmp_path) as db:
-        first = progress.add_entry(db, date(2024, 9, 3), 1.5, "Reading", "chapter 1")
-        second = progress.add_entry(db, date(2024, 9, 2), 0.5, None, None)
-    with store.connect(tmp_path) as db:
-        assert progress.entries(db) == [second, first]
-        assert progress.remove_entry(db, first.id) == first
-        assert progress.entries(db) == [second]
-        with pytest.raises(UsageError, match=rf"--undo {first.id}: no such entry"):
-            progress.remove_entry(db, first.id)
-    assert progress.read_entries(tmp_path) == [second]
+    first = store.add_entry(tmp_path, date(2024, 9, 3), 1.5, "Reading", "chapter 1")
+    second = store.add_entry(tmp_path, date(2024, 9, 2), 0.5, None, None)
+    assert store.log_entries(tmp_path) == [second, first]
+    assert store.remove_entry(tmp_path, first.id) == first
+    assert store.log_entries(tmp_path) == [second]
+    assert store.remove_entry(tmp_path, first.id) is None
+    assert store.logged_hours_by_day(tmp_path) == {date(2024, 9, 2): 0.5}
 
 
 def test_a_day_holds_at_most_24_hours_across_its_entries(tmp_path: Path) -> None:
     day = date(2024, 9, 3)
-    with store.connect(tmp_path) as db:
-        progress.add_entry(db, day, 20, None, None)
-        with pytest.raises(UsageError) as caught:
-            progress.add_entry(db, day, 4.25, None, None)
-        progress.add_entry(db, day, 4, None, None)
-        assert [e.hours for e in progress.entries(db)] == [20, 4]
+    store.add_entry(tmp_path, day, 20, None, None)
+    with pytest.raises(UsageError) as caught:
+        store.add_entry(tmp_path, day, 4.25, None, None)
+    store.add_entry(tmp_path, day, 4, None, None)
+    assert [e.hours for e in store.log_entries(tmp_path)] == [20, 4]
     assert caught.value.message == (
         "2024-09-03 already has 20 h logged; another 4.25 h would make more than 24 h in one day"
     )
 
 
 def test_reading_the_log_without_a_state_file_makes_none(tmp_path: Path) -> None:
-    assert progress.read_entries(tmp_path) == []
+    assert store.log_entries(tmp_path) == []
+    assert store.current_request(tmp_path) is None
+    assert store.exported_events(tmp_path, "npqel@2024-09-01") == []
     assert not store.database_path(tmp_path).exists()
 
 
@@ -195,45 +194,69 @@ def npqel() -> tuple[PlanRequest, Plan, Plan]:
 
 def test_a_plan_survives_its_json_exactly() -> None:
     _, plan, re_planned = npqel()
-    assert progress.plan_from_json(progress.plan_to_json(plan)) == plan
-    assert progress.plan_from_json(progress.plan_to_json(re_planned)) == re_planned
-    assert progress.plan_fingerprint(plan) != progress.plan_fingerprint(re_planned)
+    assert store.plan_from_json(store.plan_json(plan)) == plan
+    assert store.plan_from_json(store.plan_json(re_planned)) == re_planned
+    assert store.plan_fingerprint(plan) != store.plan_fingerprint(re_planned)
 
 
 def test_a_stored_replan_is_found_only_for_its_request_and_base(tmp_path: Path) -> None:
     request, plan, re_planned = npqel()
-    base = progress.plan_fingerprint(plan)
+    base = store.plan_fingerprint(plan)
     today = date(2025, 1, 20)
-    with store.connect(tmp_path) as db:
-        assert progress.stored_replan(db, request.to_json(), base) is None
-        progress.save_replan(db, request.to_json(), base, today, plan)
-        progress.save_replan(db, request.to_json(), base, today, re_planned)
-        assert progress.stored_replan(db, request.to_json(), base) == progress.StoredReplan(
-            today, re_planned
-        )
-        other = replace(request, weekly_cap=1.5)
-        assert progress.stored_replan(db, other.to_json(), base) is None
-        assert progress.stored_replan(db, request.to_json(), "another plan") is None
+    assert store.stored_replan(tmp_path, request, base) is None
+    store.save_replan(tmp_path, request, base, today, plan)
+    store.save_replan(tmp_path, request, base, today, re_planned)
+    assert store.stored_replan(tmp_path, request, base) == store.StoredReplan(today, re_planned)
+    other = replace(request, weekly_cap=1.5)
+    assert store.stored_replan(tmp_path, other, base) is None
+    assert store.stored_replan(tmp_path, request, "another plan") is None
 
 
 def test_the_current_plan_is_the_replan_until_a_new_request_is_saved(tmp_path: Path) -> None:
     request, plan, re_planned = npqel()
-    with pytest.raises(StateError, match="npqplan schedule PROGRAMME --start YYYY-MM"):
-        current.current_plan(tmp_path, None)
+    with pytest.raises(StateError, match="make one with 'npqplan schedule PROGRAMME --start"):
+        current.plans(tmp_path, None, None)
     assert not store.database_path(tmp_path).exists()
-    current.save_request(tmp_path, request)
-    assert current.current_plan(tmp_path, None).plan == plan
-    with store.connect(tmp_path) as db:
-        progress.save_replan(
-            db, request.to_json(), progress.plan_fingerprint(plan), date(2025, 1, 20), re_planned
-        )
-    found = current.plans(tmp_path, None)
+    store.save_current_request(tmp_path, request)
+    assert current.plans(tmp_path, None, None).current.plan == plan
+    store.save_replan(
+        tmp_path, request, store.plan_fingerprint(plan), date(2025, 1, 20), re_planned
+    )
+    found = current.plans(tmp_path, None, None)
     assert (found.current.plan, found.scheduled.plan) == (re_planned, plan)
     assert found.replanned_on == date(2025, 1, 20)
-    assert current.current_plan(tmp_path, None).plan == re_planned
-    current.save_request(tmp_path, replace(request, study_days="mon,wed"))
-    assert current.plans(tmp_path, None).replanned_on is None
-    assert current.current_plan(tmp_path, None).plan != re_planned
+    store.save_current_request(tmp_path, replace(request, study_days="mon,wed"))
+    assert current.plans(tmp_path, None, None).replanned_on is None
+    assert current.plans(tmp_path, None, None).current.plan != re_planned
+
+
+@pytest.mark.parametrize(
+    ("saved", "reason"),
+    [
+        ("not json", "the saved plan in"),
+        ("[1, 2]", "the saved plan in"),
+        ('{"programme": "npqel", "start": 5}', "the saved plan in"),
+        (
+            '{"programme": "npqel", "start": "2024-09", "session_hours": -5}',
+            "session_hours that cannot be used",
+        ),
+        (
+            '{"programme": "npqel", "start": "2024-13"}',
+            "start that cannot be used (2024-13: no such month",
+        ),
+    ],
+)
+def test_a_damaged_saved_plan_names_the_state_file_never_a_flag(
+    saved: str, reason: str, tmp_path: Path
+) -> None:
+    store.save_current_request(tmp_path, PlanRequest(programme="npqel", start="2024-09"))
+    with store.connect(tmp_path) as db, store.transaction(db):
+        db.execute("UPDATE current_plan SET request = ?", (saved,))
+    with pytest.raises(StateError) as caught:
+        current.plans(tmp_path, None, None)
+    assert reason in caught.value.message
+    assert str(store.database_path(tmp_path)) in caught.value.message
+    assert "--" not in caught.value.message
 
 
 # -- progress figures ---------------------------------------------------------------------------

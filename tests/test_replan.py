@@ -11,14 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from npqplan.calendar import SchoolCalendar
 from npqplan.errors import ScheduleError
-from npqplan.plan import Plan, Preferences, Session
-from npqplan.planning import PlannedProgramme, make_plan, preferences_of
+from npqplan.plan import Plan, Preferences, Session, monday_of, to_units
 from npqplan.progress import progress
 from npqplan.replan import LATEST_END, REPLAN_NOTE, changes, moved_hours, replan
-from npqplan.request import PlanRequest
-from npqplan.scheduler import FixedDates, build_plan, monday_of, to_units
-from npqplan.terms import SchoolCalendar
+from npqplan.request import PlannedProgramme, PlanRequest, make_plan, preferences_of
+from npqplan.scheduler import FixedDates, build_plan
 
 FIXED = {
     ("Term one", "Coaching"): FixedDates((date(2024, 9, 25), date(2024, 11, 27)), time(15, 30)),

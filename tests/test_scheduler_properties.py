@@ -10,14 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from npqplan.bankholidays import england_bank_holidays
-from npqplan.domain import Programme, TermDatesFile
+from npqplan.calendar import SchoolCalendar, build_calendar, england_bank_holidays
 from npqplan.formats import plan_json
-from npqplan.loader import load_model, load_programme
-from npqplan.plan import Plan, Preferences
-from npqplan.planning import bundled_calendar_path
-from npqplan.scheduler import build_plan, monday_of
-from npqplan.terms import SchoolCalendar, build_calendar
+from npqplan.loader import load_file, load_programme
+from npqplan.plan import Plan, Preferences, monday_of
+from npqplan.request import bundled_calendar_path
+from npqplan.scheduler import build_plan
+from npqplan.schema import Programme, TermDatesFile
 
 PROGRAMMES = sorted((Path(__file__).parents[1] / "programmes").glob("*.yaml"))
 START_MONTHS = [
@@ -35,7 +34,7 @@ def programme(path: Path) -> Programme:
 
 @cache
 def calendar(name: str) -> SchoolCalendar:
-    dates = load_model(bundled_calendar_path(name), TermDatesFile)
+    dates = load_file(bundled_calendar_path(name), TermDatesFile)
     return build_calendar(
         dates, date(2023, 8, 1), date(2030, 8, 31), england_bank_holidays(2023, 2031)
     )

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from npqplan.bankholidays import _installed_version, england_bank_holidays
-from npqplan.domain import TermDatesFile
-from npqplan.loader import load_model
-from npqplan.planning import BUNDLED_CALENDARS, bundled_calendar_path
-from npqplan.terms import build_calendar, school_days
+from npqplan.cache import bank_holidays as cached_bank_holidays
+from npqplan.calendar import build_calendar, england_bank_holidays, school_days
+from npqplan.loader import load_file
+from npqplan.request import bank_holidays, bundled_calendar_path, bundled_calendars
+from npqplan.schema import TermDatesFile
 
 TEACHER_DAYS = 195
 
 
-@pytest.mark.parametrize("council", BUNDLED_CALENDARS)
+@pytest.mark.parametrize("council", bundled_calendars())
 def test_every_bundled_year_has_195_school_days(council: str) -> None:
-    dates = load_model(bundled_calendar_path(council), TermDatesFile)
+    dates = load_file(bundled_calendar_path(council), TermDatesFile)
     bank_holidays = england_bank_holidays(2023, 2028)
     for year in dates.years:
         first = int(year.year[:4])
@@ -32,9 +32,16 @@ def test_the_bank_holiday_cache_is_keyed_by_the_installed_holidays_version(
     tmp_path: Path,
 ) -> None:
     version = metadata.version("holidays")
-    assert _installed_version() == version
-    first = england_bank_holidays(2024, 2025, tmp_path)
-    (cached,) = tmp_path.glob("*.json")
-    assert cached.name == f"bank-holidays-eng-{version}-2024-2025.json"
-    assert england_bank_holidays(2024, 2025, tmp_path) == first
+    first = bank_holidays(2024, 2025, tmp_path)
+    (cached,) = tmp_path.glob("*.txt")
+    assert cached.name == f"bank-holidays-eng-{version}-2024-2025.txt"
+    assert cached_bank_holidays(tmp_path, 2024, 2025) == first == england_bank_holidays(2024, 2025)
     assert first[date(2025, 5, 5)] == "May Day"
+
+
+def test_a_damaged_bank_holiday_cache_means_asking_the_package_again(tmp_path: Path) -> None:
+    first = bank_holidays(2024, 2025, tmp_path)
+    (cached,) = tmp_path.glob("*.txt")
+    cached.write_text("2024-13-45 Nonsense day\n", encoding="utf-8")
+    assert cached_bank_holidays(tmp_path, 2024, 2025) is None
+    assert bank_holidays(2024, 2025, tmp_path) == first

@@ -5,6 +5,8 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_OUTSIDE_TARGET = 1
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PLAN = 3
+EXIT_INTERRUPTED = 130
 
 
 class NpqplanError(Exception):
@@ -22,6 +24,18 @@ class NpqplanError(Exception):
 
 class UsageError(NpqplanError):
     """A command-line value that cannot be used (a bad date, an unknown option value)."""
+
+
+class RequestValueError(UsageError):
+    """One value of a plan request that cannot be used. It says what was wrong with the value;
+    whoever read it (the command line, the state file) says where it came from."""
+
+    def __init__(self, field: str, shown: str, reason: str) -> None:
+        # `shown` is the value as the message quotes it (maybe quoted, maybe empty).
+        super().__init__(f"{shown}: {reason}" if shown else reason)
+        self.field = field
+        self.shown = shown
+        self.reason = reason
 
 
 class ProgrammeNotFoundError(NpqplanError):

@@ -1,13 +1,18 @@
-"""Plan -> JSON, CSV and Markdown text for scripts and documents. Deterministic, no I/O."""
+"""Every machine-readable output: plans, hours reports, status and the log as JSON, CSV and
+Markdown text for scripts and documents. Deterministic, no I/O; the README documents each."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from npqplan.plan import Plan, Session, Week, clock_text
+from npqplan.hours import HoursReport
+from npqplan.plan import Plan, Session, Week
+from npqplan.progress import ENGAGEMENT_THRESHOLD, LogEntry, ProgressReport
+from npqplan.render.words import clock_text, describe_session, hours_text, round_hours
 
 
 def json_hours(value: float) -> float | int:
@@ -18,7 +23,7 @@ def json_hours(value: float) -> float | int:
 def session_dict(session: Session) -> dict[str, Any]:
     return {
         "component": session.component,
-        "kind": session.kind,
+        "kind": session.kind.value,
         "term": session.term,
         "date": session.day.isoformat(),
         "end_date": session.end_date.isoformat(),
@@ -48,7 +53,7 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "end": plan.end.isoformat(),
         "target": [json_hours(plan.target[0]), json_hours(plan.target[1])],
         "total_hours": json_hours(plan.total_hours),
-        "calendar": plan.calendar,
+        "calendar": plan.calendar_name,
         "warnings": list(plan.warnings),
         "weeks": [week_dict(w) for w in plan.weeks],
     }
@@ -90,28 +95,13 @@ def plan_csv(plan: Plan) -> str:
                     clock_text(session.end) or "",
                     "yes" if session.all_day else "no",
                     session.component,
-                    session.kind,
+                    session.kind.value,
                     session.term,
-                    f"{session.hours:g}",
+                    hours_text(session.hours),
                     "yes" if session.fixed else "no",
                 ]
             )
     return buffer.getvalue()
-
-
-def describe_session(session: Session) -> str:
-    """`Tue 16:30–17:00 Learning journal (0.5 h)` or `Thu 24–Fri 25 Oct Residential (10 h)`."""
-    day = session.day.strftime("%a %d %b").replace(" 0", " ")
-    if session.all_day:
-        if session.end_date != session.day:
-            last = session.end_date.strftime("%a %d %b").replace(" 0", " ")
-            when = f"{day} – {last}"
-        else:
-            when = f"{day}, all day"
-    else:
-        when = f"{day} {clock_text(session.start)}–{clock_text(session.end)}"
-    marker = " [fixed]" if session.fixed else ""
-    return f"{when}  {session.component} ({session.hours:g} h){marker}"
 
 
 def _markdown_cell(text: str) -> str:
@@ -124,8 +114,9 @@ def plan_markdown(plan: Plan) -> str:
         "",
         f"- Provider: {plan.provider}",
         f"- Dates: {plan.start.isoformat()} to {plan.end.isoformat()}",
-        f"- Total: {plan.total_hours:g} h; target {plan.target[0]:g}–{plan.target[1]:g} h a week",
-        f"- Calendar: {plan.calendar}",
+        f"- Total: {hours_text(plan.total_hours)} h; target "
+        f"{hours_text(plan.target[0])}–{hours_text(plan.target[1])} h a week",
+        f"- Calendar: {plan.calendar_name}",
         "",
         "| Week of | Week | Hours | Sessions |",
         "| --- | --- | ---: | --- |",
@@ -134,8 +125,157 @@ def plan_markdown(plan: Plan) -> str:
         sessions = "<br>".join(_markdown_cell(describe_session(s)) for s in week.sessions)
         lines.append(
             f"| {week.week_start.isoformat()} | {_markdown_cell(week.label)} | "
-            f"{week.hours:g} | {sessions} |"
+            f"{hours_text(week.hours)} | {sessions} |"
         )
     for warning in plan.warnings:
         lines.append(f"\n> {warning}")
     return "\n".join(lines) + "\n"
+
+
+# -- check-hours ------------------------------------------------------------------------------
+
+
+def hours_report_dict(report: HoursReport) -> dict[str, Any]:
+    """The documented `check-hours --format json` object (README: "Checking the weekly hours")."""
+    plan = report.plan
+    peak = report.peak_week
+    data: dict[str, Any] = {
+        "programme": plan.programme_id,
+        "title": plan.title,
+        "start": plan.start.isoformat(),
+        "end": plan.end.isoformat(),
+        "calendar": plan.calendar_name,
+        "target": [json_hours(plan.target[0]), json_hours(plan.target[1])],
+        "weeks": len(plan.weeks),
+        "term_weeks": len(report.term_weeks),
+        "total_hours": json_hours(report.total_hours),
+        "declared_total": None if plan.declared_total is None else json_hours(plan.declared_total),
+        "average_hours_per_week": report.average_hours_per_week,
+        "average_hours_per_term_week": report.average_hours_per_term_week,
+        "terms": [
+            {
+                "term": term.name,
+                "weeks": term.weeks,
+                "term_weeks": term.term_weeks,
+                "hours": json_hours(term.hours),
+                "average_hours_per_week": term.average_hours_per_week,
+                "average_hours_per_term_week": term.average_hours_per_term_week,
+            }
+            for term in report.terms
+        ],
+        "rolling_4_week": [
+            {
+                "first_week": w.first.isoformat(),
+                "last_week": w.last.isoformat(),
+                "average": w.average,
+                "excused": w.excused,
+            }
+            for w in report.windows
+        ],
+        "peak_week": {"week_start": peak.week_start.isoformat(), "hours": json_hours(peak.hours)},
+        "weeks_over": [f.week.week_start.isoformat() for f in report.weeks_over],
+        "weeks_under": [f.week.week_start.isoformat() for f in report.weeks_under],
+        "flagged_weeks": [
+            {
+                "week_start": f.week.week_start.isoformat(),
+                "hours": json_hours(f.week.hours),
+                "flag": flag,
+                "excused": f.excused,
+                "sessions": [session_dict(s) for s in f.week.sessions],
+            }
+            for flag, flagged in (("over", report.weeks_over), ("under", report.weeks_under))
+            for f in flagged
+        ],
+        "out_of_school": {
+            "days": report.out_of_school_days,
+            "hours": json_hours(report.out_of_school_hours),
+        },
+        "verdict": report.verdict.value,
+        "reasons": list(report.reasons),
+    }
+    if report.progress is not None:
+        progress = report.progress
+        data["progress"] = {
+            "today": progress.today.isoformat(),
+            "logged_hours": json_hours(progress.logged),
+            "planned_hours": json_hours(progress.planned),
+            "term_weeks": progress.term_weeks,
+            "target_hours": [json_hours(h) for h in progress.target_range],
+            "against_target": progress.against_target.value,
+        }
+    return data
+
+
+def hours_json(reports: Sequence[HoursReport], *, many: bool) -> str:
+    """One report's object, or a list of them for `--all-starts`."""
+    data = [hours_report_dict(report) for report in reports]
+    return json.dumps(data if many else data[0], indent=2, ensure_ascii=False) + "\n"
+
+
+# -- status -----------------------------------------------------------------------------------
+
+
+def status_dict(plan: Plan, report: ProgressReport) -> dict[str, Any]:
+    engagement = report.engagement
+    return {
+        "programme": plan.programme_id,
+        "today": report.today.isoformat(),
+        "replanned_on": report.replanned_on.isoformat() if report.replanned_on else None,
+        "done_hours": round_hours(report.done_hours),
+        "planned_hours_to_date": round_hours(report.planned_hours_to_date),
+        "total_hours": round_hours(report.total_hours),
+        "behind_hours": round_hours(report.behind_hours),
+        "ahead_hours": round_hours(report.ahead_hours),
+        "behind_weeks": round(report.behind_weeks, 1),
+        "ahead_weeks": round(report.ahead_weeks, 1),
+        "pace_hours_per_week": round_hours(report.pace),
+        "engagement": None if engagement is None else round(engagement, 4),
+        "engagement_threshold": ENGAGEMENT_THRESHOLD,
+        "engagement_ok": report.engagement_ok,
+        "scheduled_hours_to_date": round_hours(report.scheduled_hours_to_date),
+        "unattributed_hours": round_hours(report.unattributed_hours),
+        "components": [
+            {
+                "name": item.name,
+                "done_hours": round_hours(item.done_hours),
+                "planned_hours_to_date": round_hours(item.planned_to_date),
+                "total_hours": round_hours(item.total_hours),
+            }
+            for item in report.components
+        ],
+        "burn_up": [
+            {
+                "week_start": point.week_start.isoformat(),
+                "planned_hours": round_hours(point.planned_hours),
+                "done_hours": None if point.done_hours is None else round_hours(point.done_hours),
+            }
+            for point in report.burn_up
+        ],
+        "next_sessions": [session_dict(s) for s in report.next_sessions],
+    }
+
+
+def status_json(plan: Plan, report: ProgressReport) -> str:
+    return json.dumps(status_dict(plan, report), indent=2, ensure_ascii=False) + "\n"
+
+
+# -- the log ----------------------------------------------------------------------------------
+
+LOG_CSV_COLUMNS = ("id", "date", "hours", "component", "note")
+
+
+def log_csv(entries: Sequence[LogEntry]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(LOG_CSV_COLUMNS)
+    for entry in entries:
+        writer.writerow(
+            [
+                entry.id,
+                entry.day.isoformat(),
+                hours_text(entry.hours),
+                entry.component or "",
+                entry.note or "",
+            ]
+        )
+    return buffer.getvalue()

@@ -24,12 +24,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
 
-from npqplan.domain import Delivery
-from npqplan.formats import json_hours, session_dict
 from npqplan.plan import FINAL_ASSESSMENT, Plan, Session, Week
 from npqplan.scheduler import LONG_LIVE_SESSION_HOURS
+from npqplan.schema import Delivery
 
 WINDOW_WEEKS = 4
 
@@ -83,7 +81,7 @@ class FlaggedWeek:
 
 
 @dataclass(frozen=True)
-class Progress:
+class LoggedHours:
     """Hours logged up to `today` against the plan's hours and the target for the same weeks."""
 
     today: date
@@ -113,7 +111,7 @@ class HoursReport:
     weeks_under: tuple[FlaggedWeek, ...]
     out_of_school: tuple[Session, ...]
     out_of_school_days: int
-    progress: Progress | None = None
+    progress: LoggedHours | None = None
 
     @property
     def target(self) -> tuple[float, float]:
@@ -160,7 +158,7 @@ class HoursReport:
         return sum(s.hours for s in self.out_of_school)
 
     @property
-    def term_average(self) -> Verdict:
+    def term_average_verdict(self) -> Verdict:
         """Where the term-time average falls against the target, compared on quarter-hour sums."""
         low, high = self.target
         weeks = len(self.term_weeks)
@@ -171,7 +169,7 @@ class HoursReport:
     @property
     def verdict(self) -> Verdict:
         """The rule in the module docstring: a busy run without a day event is `over`."""
-        return Verdict.OVER if self.windows_over else self.term_average
+        return Verdict.OVER if self.windows_over else self.term_average_verdict
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -180,7 +178,7 @@ class HoursReport:
         where = {Verdict.OVER: "above", Verdict.UNDER: "below", Verdict.WITHIN: "inside"}
         average = (
             f"the term-time average, {self.average_hours_per_term_week:.2f} h a week, is "
-            f"{where[self.term_average]} {low:g}–{high:g} h"
+            f"{where[self.term_average_verdict]} {low:g}–{high:g} h"
         )
         late = self.windows_over
         if not late:
@@ -228,8 +226,7 @@ def check_hours(
 
 def is_day_event(session: Session) -> bool:
     """All day, or live and too long for after school (the scheduler holds it from 09:00)."""
-    live = session.delivery != Delivery.SELF_DIRECTED.value
-    return session.all_day or (live and session.hours > LONG_LIVE_SESSION_HOURS)
+    return session.all_day or (session.is_live and session.hours > LONG_LIVE_SESSION_HOURS)
 
 
 def has_day_event(week: Week) -> bool:
@@ -275,7 +272,7 @@ def term_loads(plan: Plan) -> list[TermLoad]:
     ]
 
 
-def progress_to(plan: Plan, logged: Mapping[date, float], today: date) -> Progress:
+def progress_to(plan: Plan, logged: Mapping[date, float], today: date) -> LoggedHours:
     """Logged hours up to and including `today`, beside what the plan had planned by then.
 
     A session of several days counts day by day, so half of a two-day residential is planned by
@@ -286,7 +283,7 @@ def progress_to(plan: Plan, logged: Mapping[date, float], today: date) -> Progre
         days = (session.end_date - session.day).days + 1
         elapsed = min(max((today - session.day).days + 1, 0), days)
         planned += session.hours * elapsed / days
-    return Progress(
+    return LoggedHours(
         today=today,
         logged=sum(hours for day, hours in logged.items() if day <= today),
         planned=planned,
@@ -297,84 +294,10 @@ def progress_to(plan: Plan, logged: Mapping[date, float], today: date) -> Progre
 
 def _out_of_school(session: Session) -> bool:
     """Time a school must cover: an in-person day event."""
-    return is_day_event(session) and session.delivery == Delivery.IN_PERSON.value
+    return is_day_event(session) and session.delivery is Delivery.IN_PERSON
 
 
 def _weekdays(session: Session) -> list[date]:
     span = (session.end_date - session.day).days + 1
     days = (session.day + timedelta(days=offset) for offset in range(span))
     return [day for day in days if day.weekday() < 5]
-
-
-# -- JSON -------------------------------------------------------------------------------------
-
-
-def report_dict(report: HoursReport) -> dict[str, Any]:
-    """The documented `check-hours --format json` object (README: "Checking the weekly hours")."""
-    plan = report.plan
-    peak = report.peak_week
-    data: dict[str, Any] = {
-        "programme": plan.programme_id,
-        "title": plan.title,
-        "start": plan.start.isoformat(),
-        "end": plan.end.isoformat(),
-        "calendar": plan.calendar,
-        "target": [json_hours(plan.target[0]), json_hours(plan.target[1])],
-        "weeks": len(plan.weeks),
-        "term_weeks": len(report.term_weeks),
-        "total_hours": json_hours(report.total_hours),
-        "declared_total": None if plan.declared_total is None else json_hours(plan.declared_total),
-        "average_hours_per_week": report.average_hours_per_week,
-        "average_hours_per_term_week": report.average_hours_per_term_week,
-        "terms": [
-            {
-                "term": term.name,
-                "weeks": term.weeks,
-                "term_weeks": term.term_weeks,
-                "hours": json_hours(term.hours),
-                "average_hours_per_week": term.average_hours_per_week,
-                "average_hours_per_term_week": term.average_hours_per_term_week,
-            }
-            for term in report.terms
-        ],
-        "rolling_4_week": [
-            {
-                "first_week": w.first.isoformat(),
-                "last_week": w.last.isoformat(),
-                "average": w.average,
-                "excused": w.excused,
-            }
-            for w in report.windows
-        ],
-        "peak_week": {"week_start": peak.week_start.isoformat(), "hours": json_hours(peak.hours)},
-        "weeks_over": [f.week.week_start.isoformat() for f in report.weeks_over],
-        "weeks_under": [f.week.week_start.isoformat() for f in report.weeks_under],
-        "flagged_weeks": [
-            {
-                "week_start": f.week.week_start.isoformat(),
-                "hours": json_hours(f.week.hours),
-                "flag": flag,
-                "excused": f.excused,
-                "sessions": [session_dict(s) for s in f.week.sessions],
-            }
-            for flag, flagged in (("over", report.weeks_over), ("under", report.weeks_under))
-            for f in flagged
-        ],
-        "out_of_school": {
-            "days": report.out_of_school_days,
-            "hours": json_hours(report.out_of_school_hours),
-        },
-        "verdict": report.verdict.value,
-        "reasons": list(report.reasons),
-    }
-    if report.progress is not None:
-        progress = report.progress
-        data["progress"] = {
-            "today": progress.today.isoformat(),
-            "logged_hours": json_hours(progress.logged),
-            "planned_hours": json_hours(progress.planned),
-            "term_weeks": progress.term_weeks,
-            "target_hours": [json_hours(h) for h in progress.target_range],
-            "against_target": progress.against_target.value,
-        }
-    return data

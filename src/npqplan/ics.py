@@ -1,16 +1,15 @@
 """Plan -> an iCalendar file that imports cleanly and updates on re-import. Pure, deterministic.
 
-Follows ../shared/reference/ics.md: METHOD:PUBLISH, a two-rule Europe/London VTIMEZONE, timed
-sessions at local time with TZID, all-day sessions as VALUE=DATE with an exclusive DTEND, UIDs
-from the plan's and the session's identity (never the date), and SEQUENCE / STATUS:CANCELLED
-worked out against what the previous export of the same plan said.
+Follows the README's section on `npqplan export`: METHOD:PUBLISH, a two-rule Europe/London
+VTIMEZONE, timed sessions at local time with TZID, all-day sessions as VALUE=DATE with an
+exclusive DTEND, UIDs from the plan's and the session's identity (never the date), and
+SEQUENCE / STATUS:CANCELLED worked out against what the previous export of the same plan said.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,8 +18,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from npqplan.errors import UsageError
 from npqplan.plan import Plan, Session
+from npqplan.render.words import hours_text
+from npqplan.schema import ComponentKind, Delivery
 
 TZID = "Europe/London"
 LONDON = ZoneInfo(TZID)
@@ -28,16 +28,14 @@ PRODID = "-//npqplan//NPQ study plan//EN"
 # Fixed for ever: every UID ever exported depends on it.
 UID_NAMESPACE = uuid.UUID("5b0f3c7e-6a43-5d0e-9a51-6e7071706c61")
 UID_DOMAIN = "npqplan"
-LONGEST_REMINDER = timedelta(days=7)
-_REMINDER = re.compile(r"^(?:(\d{1,3})d)?(?:(\d{1,3})h)?(?:(\d{1,4})m)?$")
 
 _VERB_BY_KIND = {
-    "journal": "Write",
-    "audit": "Complete",
-    "assessment": "Complete",
-    "project": "Work on",
+    ComponentKind.JOURNAL: "Write",
+    ComponentKind.AUDIT: "Complete",
+    ComponentKind.ASSESSMENT: "Complete",
+    ComponentKind.PROJECT: "Work on",
 }
-_VERB_BY_DELIVERY = {"online": "Join online", "in-person": "Attend"}
+_VERB_BY_DELIVERY = {Delivery.ONLINE: "Join online", Delivery.IN_PERSON: "Attend"}
 
 
 @dataclass(frozen=True)
@@ -80,20 +78,6 @@ def session_uid(key: str, session: Session) -> str:
     return f"{uuid.uuid5(UID_NAMESPACE, f'{key}/{session.identity}')}@{UID_DOMAIN}"
 
 
-def parse_reminder(text: str) -> timedelta:
-    """`30m`, `2h`, `1d` or `1h30m`: how long before each session a reminder goes off."""
-    match = _REMINDER.match(text.strip().lower())
-    if text.strip() and match:
-        days, hours, minutes = (int(part) if part else 0 for part in match.groups())
-        value = timedelta(days=days, hours=hours, minutes=minutes)
-        if value <= LONGEST_REMINDER:
-            return value
-    raise UsageError(
-        f"--remind {text!r}: write how long before each session, like 30m, 2h or 1d "
-        "(at most 7 days)"
-    )
-
-
 def calendar_name(plan: Plan) -> str:
     return f"{plan.title}: study plan"
 
@@ -106,8 +90,8 @@ def summary(session: Session) -> str:
 
 def description(plan: Plan, session: Session) -> str:
     lines = [
-        f"Component: {session.component} ({session.kind}, {session.delivery})",
-        f"Hours: {session.hours:g}",
+        f"Component: {session.component} ({session.kind.value}, {session.delivery.value})",
+        f"Hours: {hours_text(session.hours)}",
         f"Term: {session.term}",
     ]
     if session.fixed:
@@ -220,7 +204,7 @@ def _content(plan: Plan, session: Session, cancelled: bool, options: ExportOptio
             "end": finish.isoformat(),
             "summary": summary(session),
             "description": description(plan, session),
-            "categories": [session.kind],
+            "categories": [session.kind.value],
             "location": session.location,
             "cancelled": cancelled,
             "reminder_seconds": None if reminder is None else reminder.total_seconds(),
@@ -268,7 +252,7 @@ def _vevent(
     if event.cancelled:
         text = "No longer in your plan: npqplan re-planned this session away.\n" + text
     vevent.add("description", text)
-    vevent.add("categories", [session.kind])
+    vevent.add("categories", [session.kind.value])
     if session.location:
         vevent.add("location", session.location)
     vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")

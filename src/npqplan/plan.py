@@ -1,14 +1,29 @@
-"""What the scheduler produces: a frozen, dated plan of weeks and sessions."""
+"""What the scheduler produces: a frozen, dated plan of weeks and sessions, in quarter hours."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from typing import Any
+
+from npqplan.schema import ComponentKind, Delivery
 
 ACROSS_ALL_TERMS = "Across all terms"
 FINAL_ASSESSMENT = "Final assessment"
+UNITS_PER_HOUR = 4
+MINUTES_PER_UNIT = 60 // UNITS_PER_HOUR
+
+
+def to_units(hours: float) -> int:
+    """Hours as whole quarter hours, the unit every sum in a plan is made in."""
+    return round(hours * UNITS_PER_HOUR)
+
+
+def to_hours(units: int) -> float:
+    return units / UNITS_PER_HOUR
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 @dataclass(frozen=True)
@@ -34,8 +49,8 @@ class Session:
     component: str
     term: str
     occurrence: int
-    kind: str
-    delivery: str
+    kind: ComponentKind
+    delivery: Delivery
     end_date: date
     end: time | None
     all_day: bool
@@ -49,52 +64,10 @@ class Session:
         """Stable across re-plans: which component and which of its occurrences, never the date."""
         return f"{self.term}/{self.component}/{self.occurrence}"
 
-    def to_record(self) -> dict[str, Any]:
-        """Every field as JSON-ready values, for the state store (`from_record` reads it back)."""
-        return {
-            "day": self.day.isoformat(),
-            "start": clock_text(self.start),
-            "component": self.component,
-            "term": self.term,
-            "occurrence": self.occurrence,
-            "kind": self.kind,
-            "delivery": self.delivery,
-            "end_date": self.end_date.isoformat(),
-            "end": clock_text(self.end),
-            "all_day": self.all_day,
-            "hours": self.hours,
-            "fixed": self.fixed,
-            "provenance": self.provenance,
-            "location": self.location,
-        }
-
-    @classmethod
-    def from_record(cls, data: Mapping[str, Any]) -> Session:
-        return cls(
-            day=date.fromisoformat(data["day"]),
-            start=_unclock(data["start"]),
-            component=str(data["component"]),
-            term=str(data["term"]),
-            occurrence=int(data["occurrence"]),
-            kind=str(data["kind"]),
-            delivery=str(data["delivery"]),
-            end_date=date.fromisoformat(data["end_date"]),
-            end=_unclock(data["end"]),
-            all_day=bool(data["all_day"]),
-            hours=float(data["hours"]),
-            fixed=bool(data["fixed"]),
-            provenance=str(data["provenance"]),
-            location=None if data["location"] is None else str(data["location"]),
-        )
-
-
-def clock_text(value: time | None) -> str | None:
-    """`16:30`, or None for an all-day session."""
-    return value.isoformat(timespec="minutes") if value else None
-
-
-def _unclock(value: Any) -> time | None:
-    return time.fromisoformat(str(value)) if value is not None else None
+    @property
+    def is_live(self) -> bool:
+        """Held at a set time with other people, online or in person."""
+        return self.delivery is not Delivery.SELF_DIRECTED
 
 
 @dataclass(frozen=True)
@@ -123,7 +96,7 @@ class Plan:
     taught_end: date
     end: date
     target: tuple[float, float]
-    calendar: str
+    calendar_name: str
     weeks: tuple[Week, ...]
     declared_total: float | None = None
     weekly_cap: float = 2.0

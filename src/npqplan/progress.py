@@ -1,32 +1,21 @@
-"""The study log and stored re-plans in the state file, and the progress figures they give."""
+"""Where someone stands against their plan, from what they logged. Pure: no SQL, no clock."""
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
 import math
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
-from typing import Any
 
-from npqplan import store
 from npqplan.errors import UsageError
-from npqplan.plan import Plan, Session, Week
+from npqplan.plan import Plan, Session
 
-MAX_HOURS_PER_DAY = 24.0
-MAX_NOTE_LENGTH = 500
 ENGAGEMENT_THRESHOLD = 0.9
 NEXT_DAYS = 14
-_HOURS = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-
-
-# -- the log --------------------------------------------------------------------------------
+SUGGEST_FROM = 0.75
 
 
 @dataclass(frozen=True)
@@ -38,30 +27,6 @@ class LogEntry:
     hours: float
     component: str | None
     note: str | None
-
-
-def parse_hours(text: str) -> float:
-    """Quarter hours above 0 and at most 24, written as a plain number like 1.5."""
-    if text.startswith("--"):
-        raise UsageError(f"no such option: {text}; see 'npqplan log --help'")
-    if not _HOURS.match(text):
-        raise UsageError(f"HOURS {text!r}: give a number of hours, like 1.5")
-    hours = float(text)
-    if hours <= 0:
-        raise UsageError(f"HOURS {text}: log more than 0 hours")
-    if hours > MAX_HOURS_PER_DAY:
-        raise UsageError(f"HOURS {text}: a day has only {MAX_HOURS_PER_DAY:g} hours")
-    if round(hours * 4) != hours * 4:
-        raise UsageError(f"HOURS {text}: give quarter hours, like 0.25, 0.5 or 1.75")
-    return hours
-
-
-def check_note(note: str | None) -> str | None:
-    if note is None:
-        return None
-    if len(note) > MAX_NOTE_LENGTH:
-        raise UsageError(f"--note: keep a note to {MAX_NOTE_LENGTH} characters")
-    return note.strip() or None
 
 
 def component_names(plan: Plan) -> list[str]:
@@ -80,12 +45,9 @@ def match_component(text: str, plan: Plan) -> str:
     best = max(scored, key=lambda pair: pair[0], default=(0.0, ""))
     hint = f"did you mean {best[1]!r}? " if best[0] >= SUGGEST_FROM else ""
     raise UsageError(
-        f"--component {text!r}: your plan has no such component; {hint}"
+        f"{text!r}: your plan has no such component; {hint}"
         f"it has {', '.join(repr(name) for name in names)}"
     )
-
-
-SUGGEST_FROM = 0.75
 
 
 def _likeness(wanted: str, name: str) -> float:
@@ -102,177 +64,14 @@ def _likeness(wanted: str, name: str) -> float:
 def check_log_day(day: date, plan: Plan, today: date) -> None:
     if not plan.start <= day <= plan.end:
         raise UsageError(
-            f"--on {day.isoformat()}: outside your plan, which runs from "
+            f"{day.isoformat()}: outside your plan, which runs from "
             f"{plan.start.isoformat()} to {plan.end.isoformat()}"
         )
     if day > today:
         raise UsageError(
-            f"--on {day.isoformat()}: that is after today ({today.isoformat()}); "
+            f"{day.isoformat()}: that is after today ({today.isoformat()}); "
             "log study once you have done it"
         )
-
-
-def add_entry(
-    connection: sqlite3.Connection,
-    day: date,
-    hours: float,
-    component: str | None,
-    note: str | None,
-) -> LogEntry:
-    """Insert one entry; the day's total is checked inside the same write transaction."""
-    with store.transaction(connection):
-        row = connection.execute(
-            "SELECT COALESCE(SUM(hours), 0) FROM log_entries WHERE day = ?", (day.isoformat(),)
-        ).fetchone()
-        already = float(row[0])
-        if already + hours > MAX_HOURS_PER_DAY:
-            raise UsageError(
-                f"{day.isoformat()} already has {already:g} h logged; another {hours:g} h "
-                f"would make more than {MAX_HOURS_PER_DAY:g} h in one day"
-            )
-        cursor = connection.execute(
-            "INSERT INTO log_entries (day, hours, component, note) VALUES (?, ?, ?, ?)",
-            (day.isoformat(), hours, component, note),
-        )
-        entry_id = cursor.lastrowid
-    assert entry_id is not None
-    return LogEntry(entry_id, day, hours, component, note)
-
-
-def _entry(row: Sequence[Any]) -> LogEntry:
-    return LogEntry(
-        id=int(row[0]),
-        day=date.fromisoformat(str(row[1])),
-        hours=float(row[2]),
-        component=None if row[3] is None else str(row[3]),
-        note=None if row[4] is None else str(row[4]),
-    )
-
-
-def entries(connection: sqlite3.Connection) -> list[LogEntry]:
-    rows = connection.execute(
-        "SELECT id, day, hours, component, note FROM log_entries ORDER BY day, id"
-    )
-    return [_entry(row) for row in rows]
-
-
-def read_entries(state_dir: Path) -> list[LogEntry]:
-    """Every entry, or none when there is no state file yet (without making one)."""
-    if not store.database_path(state_dir).exists():
-        return []
-    with store.connect(state_dir) as connection:
-        return entries(connection)
-
-
-def parse_entry_id(text: str) -> int:
-    if not text.isdigit() or int(text) == 0:
-        raise UsageError(f"--undo {text!r}: give an entry id from 'npqplan log --list', like 3")
-    return int(text)
-
-
-def remove_entry(connection: sqlite3.Connection, entry_id: int) -> LogEntry:
-    with store.transaction(connection):
-        row = connection.execute(
-            "SELECT id, day, hours, component, note FROM log_entries WHERE id = ?", (entry_id,)
-        ).fetchone()
-        if row is None:
-            raise UsageError(f"--undo {entry_id}: no such entry; see 'npqplan log --list'")
-        connection.execute("DELETE FROM log_entries WHERE id = ?", (entry_id,))
-    return _entry(row)
-
-
-# -- stored re-plans ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StoredReplan:
-    today: date
-    plan: Plan
-
-
-def save_replan(
-    connection: sqlite3.Connection, request_json: str, base: str, today: date, plan: Plan
-) -> None:
-    """Keep a re-plan for this request, made from the scheduled plan whose fingerprint is `base`."""
-    with store.transaction(connection):
-        connection.execute(
-            "INSERT INTO replans (request, base, today, plan) VALUES (?, ?, ?, ?)",
-            (request_json, base, today.isoformat(), plan_to_json(plan)),
-        )
-
-
-def stored_replan(
-    connection: sqlite3.Connection, request_json: str, base: str
-) -> StoredReplan | None:
-    """The latest re-plan of this request made from the same scheduled plan, if any."""
-    row = connection.execute(
-        "SELECT today, plan FROM replans WHERE request = ? AND base = ? ORDER BY id DESC LIMIT 1",
-        (request_json, base),
-    ).fetchone()
-    if row is None:
-        return None
-    return StoredReplan(date.fromisoformat(str(row[0])), plan_from_json(str(row[1])))
-
-
-def plan_to_json(plan: Plan) -> str:
-    """Every field of a plan, so a stored re-plan comes back exactly as it was saved."""
-    data = {
-        "programme_id": plan.programme_id,
-        "title": plan.title,
-        "provider": plan.provider,
-        "start": plan.start.isoformat(),
-        "taught_end": plan.taught_end.isoformat(),
-        "end": plan.end.isoformat(),
-        "target": list(plan.target),
-        "calendar": plan.calendar,
-        "declared_total": plan.declared_total,
-        "weekly_cap": plan.weekly_cap,
-        "warnings": list(plan.warnings),
-        "weeks": [
-            {
-                "week_start": week.week_start.isoformat(),
-                "label": week.label,
-                "holiday": week.holiday,
-                "term": week.term,
-                "sessions": [s.to_record() for s in week.sessions],
-            }
-            for week in plan.weeks
-        ],
-    }
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def plan_from_json(text: str) -> Plan:
-    data: dict[str, Any] = json.loads(text)
-    low, high = data["target"]
-    return Plan(
-        programme_id=str(data["programme_id"]),
-        title=str(data["title"]),
-        provider=str(data["provider"]),
-        start=date.fromisoformat(data["start"]),
-        taught_end=date.fromisoformat(data["taught_end"]),
-        end=date.fromisoformat(data["end"]),
-        target=(float(low), float(high)),
-        calendar=str(data["calendar"]),
-        weeks=tuple(
-            Week(
-                week_start=date.fromisoformat(week["week_start"]),
-                label=str(week["label"]),
-                holiday=bool(week["holiday"]),
-                term=None if week["term"] is None else str(week["term"]),
-                sessions=tuple(Session.from_record(s) for s in week["sessions"]),
-            )
-            for week in data["weeks"]
-        ),
-        declared_total=None if data["declared_total"] is None else float(data["declared_total"]),
-        weekly_cap=float(data["weekly_cap"]),
-        warnings=tuple(str(w) for w in data["warnings"]),
-    )
-
-
-def plan_fingerprint(plan: Plan) -> str:
-    """Which scheduled plan a re-plan was made from: a digest of all its fields."""
-    return hashlib.sha256(plan_to_json(plan).encode("utf-8")).hexdigest()
 
 
 # -- progress figures -----------------------------------------------------------------------
@@ -296,7 +95,7 @@ class BurnUpPoint:
 
 
 @dataclass(frozen=True)
-class Progress:
+class ProgressReport:
     """Where someone stands on `today`. See `progress()` for what each figure means."""
 
     today: date
@@ -360,7 +159,7 @@ def progress(
     entries: Sequence[LogEntry],
     today: date,
     replanned_on: date | None = None,
-) -> Progress:
+) -> ProgressReport:
     """The figures `npqplan status` shows, from the current plan and the log.
 
     - Done: hours logged on or before `today`.
@@ -387,7 +186,7 @@ def progress(
         for name in names
     )
     weeks = len(plan.weeks)
-    return Progress(
+    return ProgressReport(
         today=today,
         done_hours=sum(done.values()),
         planned_hours_to_date=sum(s.hours for s in due),

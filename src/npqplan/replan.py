@@ -30,10 +30,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+from npqplan.calendar import SchoolCalendar
 from npqplan.errors import ScheduleError
-from npqplan.plan import Plan, Preferences, Session, Week
-from npqplan.scheduler import level_fill, monday_of, split_units, to_hours, to_units
-from npqplan.terms import SchoolCalendar
+from npqplan.plan import (
+    MINUTES_PER_UNIT,
+    Plan,
+    Preferences,
+    Session,
+    Week,
+    monday_of,
+    to_hours,
+    to_units,
+)
+from npqplan.scheduler import level_fill, split_units
 
 REPLAN_NOTE = "Re-planned on"
 # Catch-up can stretch an evening this far, and no further, when the weeks ahead are full.
@@ -205,7 +214,7 @@ def _evenings(
 
 def _free_units(start: datetime) -> int:
     latest = datetime.combine(start.date(), LATEST_END)
-    return max(0, int((latest - start).total_seconds() // 900))
+    return max(0, int((latest - start).total_seconds() // (MINUTES_PER_UNIT * 60)))
 
 
 def _allot(
@@ -334,12 +343,12 @@ def _place(
         for piece in pieces:
             day = found or next(d for d in order if _free_units(cursor[d]) >= piece)
             placed.append((position, cursor[day], piece))
-            cursor[day] += timedelta(minutes=15 * piece)
+            cursor[day] += timedelta(minutes=MINUTES_PER_UNIT * piece)
     return placed
 
 
 def _after(start: time, units: int) -> time:
-    return (datetime.combine(date.min, start) + timedelta(minutes=15 * units)).time()
+    return (datetime.combine(date.min, start) + timedelta(minutes=MINUTES_PER_UNIT * units)).time()
 
 
 def _span(first: date, last: date) -> list[date]:

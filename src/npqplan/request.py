@@ -1,18 +1,41 @@
-"""What a user asked a plan to be made from: saved as their current plan, and made again."""
+"""What a user asked a plan to be made from, what their words mean, and the plan it makes.
+
+A request keeps the user's own words (saved as their current plan and made again on every
+run); `preferences_of`, `start_of` and the `parse_*` functions read them, and `make_plan` loads
+the programme, calendar and cohort it names and schedules them.
+"""
 
 from __future__ import annotations
 
-import json
+import difflib
+import math
+import re
 from dataclasses import asdict, dataclass, field
+from datetime import date, time
 from pathlib import Path
-from typing import Any
+
+from npqplan import cache as caches
+from npqplan.calendar import SchoolCalendar, build_calendar, england_bank_holidays
+from npqplan.errors import RequestValueError, UsageError
+from npqplan.loader import ProgrammeEntry, find_programme, load_file
+from npqplan.plan import Plan, Preferences
+from npqplan.scheduler import FixedDates, build_plan
+from npqplan.schema import CohortFile, Programme, TermDatesFile
 
 DEFAULT_CALENDAR = "kent"
+BUNDLED_CALENDARS_DIR = Path(__file__).with_name("calendars")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+LONGEST_BLOCK_DAYS = 400
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?$")
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 @dataclass(frozen=True)
 class PlanRequest:
-    """Everything a plan is built from; saved as the user's current plan."""
+    """Everything a plan is built from, in the user's words; saved as their current plan."""
 
     programme: str
     start: str
@@ -26,16 +49,6 @@ class PlanRequest:
     blocked: tuple[str, ...] = field(default=())
     holiday_study: bool = False
     allow_estimates: bool = True
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> PlanRequest:
-        data: dict[str, Any] = json.loads(text)
-        data["blocked"] = tuple(data.get("blocked", ()))
-        known = set(cls.__dataclass_fields__)
-        return cls(**{k: v for k, v in data.items() if k in known})
 
     def anchored(self) -> PlanRequest:
         """File paths made absolute, so the saved plan works from any folder."""
@@ -55,3 +68,212 @@ class PlanRequest:
                 "blocked": tuple(self.blocked),
             }
         )
+
+
+@dataclass(frozen=True)
+class PlannedProgramme:
+    """A plan with the programme and the school calendar it was made from."""
+
+    entry: ProgrammeEntry
+    calendar: SchoolCalendar
+    plan: Plan
+
+    @property
+    def programme(self) -> Programme:
+        return self.entry.programme
+
+
+# -- the user's words -----------------------------------------------------------------------
+
+
+def _in_range(day: date, field_name: str, text: str) -> date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise RequestValueError(field_name, text, f"give a year from {FIRST_YEAR} to {LAST_YEAR}")
+    return day
+
+
+def parse_start(text: str, field_name: str = "start") -> date:
+    """`YYYY-MM` (that month's first teaching week) or `YYYY-MM-DD`."""
+    month = _MONTH.match(text)
+    day = _DAY.match(text)
+    try:
+        if month:
+            return _in_range(date(int(month[1]), int(month[2]), 1), field_name, text)
+        if day:
+            return _in_range(date(int(day[1]), int(day[2]), int(day[3])), field_name, text)
+    except ValueError:
+        raise RequestValueError(
+            field_name,
+            text,
+            f"no such {'month' if month else 'date'}; write YYYY-MM (like 2024-09) or YYYY-MM-DD",
+        ) from None
+    raise RequestValueError(field_name, repr(text), "write YYYY-MM (like 2024-09) or YYYY-MM-DD")
+
+
+def parse_date(text: str, field_name: str) -> date:
+    match = _DAY.match(text)
+    try:
+        if match:
+            return _in_range(date(int(match[1]), int(match[2]), int(match[3])), field_name, text)
+    except ValueError:
+        raise RequestValueError(field_name, text, "no such date") from None
+    raise RequestValueError(field_name, repr(text), "write a date as YYYY-MM-DD")
+
+
+def parse_weekdays(text: str) -> tuple[int, ...]:
+    names = [part.strip().lower()[:3] for part in text.split(",") if part.strip()]
+    unknown = [n for n in names if n not in WEEKDAY_NAMES]
+    if unknown or not names:
+        raise RequestValueError(
+            "study_days", repr(text), "use day names separated by commas, like tue,thu"
+        )
+    days = sorted({WEEKDAY_NAMES.index(n) for n in names})
+    if all(d >= 5 for d in days):
+        raise RequestValueError("study_days", "", "pick at least one weekday (Monday to Friday)")
+    return tuple(days)
+
+
+def parse_time(text: str, field_name: str) -> time:
+    match = _CLOCK.match(text)
+    if not match:
+        raise RequestValueError(field_name, repr(text), "write a 24-hour time like 16:30")
+    return time(int(match[1]), int(match[2]))
+
+
+def parse_blocked(values: tuple[str, ...]) -> frozenset[date]:
+    """`YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`, each a day or a range to keep free."""
+    days: set[date] = set()
+    for value in values:
+        match = _RANGE.match(value)
+        if not match:
+            raise RequestValueError(
+                "blocked", repr(value), "write YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD"
+            )
+        first = parse_date(match[1], "blocked")
+        last = parse_date(match[2], "blocked") if match[2] else first
+        if last < first:
+            raise RequestValueError("blocked", value, "the range ends before it starts")
+        if (last - first).days > LONGEST_BLOCK_DAYS:
+            raise RequestValueError(
+                "blocked", value, f"a blocked range can be at most {LONGEST_BLOCK_DAYS} days"
+            )
+        days.update(date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1))
+    return frozenset(days)
+
+
+def preferences_of(request: PlanRequest) -> Preferences:
+    hours = request.session_hours
+    if not 0.25 <= hours <= 8 or hours * 4 % 1:
+        raise RequestValueError(
+            "session_hours", "", "give quarter hours between 0.25 and 8, like 1 or 1.5"
+        )
+    cap = request.weekly_cap
+    if cap is not None and not 0.25 <= cap <= 40:
+        raise RequestValueError("weekly_cap", "", "give hours between 0.25 and 40")
+    return Preferences(
+        study_days=parse_weekdays(request.study_days),
+        study_time=parse_time(request.study_time, "study_time"),
+        session_hours=hours,
+        weekly_cap=cap,
+        blocked=parse_blocked(request.blocked),
+        holiday_study=request.holiday_study,
+    )
+
+
+def check_request(request: PlanRequest) -> None:
+    """Read every value of `request` once, so a bad one is reported before anything else runs."""
+    parse_start(request.start)
+    preferences_of(request)
+    if not request.terms_file:
+        bundled_calendar_path(request.calendar)
+
+
+# -- calendars ------------------------------------------------------------------------------
+
+
+def bundled_calendars() -> list[str]:
+    return sorted(path.stem for path in BUNDLED_CALENDARS_DIR.glob("*.yaml"))
+
+
+def bundled_calendar_path(name: str) -> Path:
+    """A bundled council calendar by its id, in any case."""
+    known = bundled_calendars()
+    wanted = name.strip().lower()
+    if wanted in known:
+        return BUNDLED_CALENDARS_DIR / f"{wanted}.yaml"
+    guess = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
+    hint = f"did you mean {guess[0]!r}? " if guess else ""
+    raise RequestValueError(
+        "calendar",
+        repr(name),
+        f"{hint}bundled calendars are {', '.join(known)}; "
+        "for your own school's dates give a terms file",
+    )
+
+
+def load_term_dates(request: PlanRequest, cache: caches.ParseCache | None) -> TermDatesFile:
+    if request.terms_file:
+        return load_file(Path(request.terms_file), TermDatesFile, cache=cache)
+    return load_file(bundled_calendar_path(request.calendar), TermDatesFile, cache=cache)
+
+
+def load_cohort(
+    path: str | None, programme: Programme, cache: caches.ParseCache | None
+) -> CohortFile | None:
+    if not path:
+        return None
+    cohort = load_file(Path(path), CohortFile, cache=cache)
+    if cohort.programme and cohort.programme != programme.id:
+        raise UsageError(
+            f"{path}: these cohort dates are for {cohort.programme!r}, not {programme.id!r}"
+        )
+    return cohort
+
+
+def bank_holidays(first_year: int, last_year: int, cache_dir: Path | None) -> dict[date, str]:
+    found = caches.bank_holidays(cache_dir, first_year, last_year) if cache_dir else None
+    if found is None:
+        found = england_bank_holidays(first_year, last_year)
+        if cache_dir is not None:
+            caches.store_bank_holidays(cache_dir, first_year, last_year, found)
+    return found
+
+
+# -- the plan -------------------------------------------------------------------------------
+
+
+def make_plan(
+    request: PlanRequest, user_dir: Path | None, cache_dir: Path | None = None
+) -> PlannedProgramme:
+    """Load everything the request names and schedule it."""
+    cache = caches.ParseCache(cache_dir) if cache_dir is not None else None
+    entry = find_programme(request.programme, user_dir, cache)
+    programme = entry.programme
+    start = parse_start(request.start)
+    preferences = preferences_of(request)
+    term_dates = load_term_dates(request, cache)
+    cohort = load_cohort(request.cohort_file, programme, cache)
+    years_needed = math.ceil(programme.duration_months / 12) + 2
+    last = date(start.year + years_needed, 8, 31)
+    calendar = build_calendar(
+        term_dates,
+        start,
+        last,
+        bank_holidays(start.year - 1, last.year, cache_dir),
+        allow_estimates=request.allow_estimates,
+    )
+    fixed: dict[tuple[str, str], FixedDates] = {}
+    assessment_start = None
+    if cohort is not None:
+        for item in cohort.sessions:
+            fixed[(item.term, item.component)] = FixedDates(tuple(item.dates), item.time)
+        assessment_start = cohort.assessment_start
+    plan = build_plan(
+        programme,
+        calendar,
+        start=start,
+        preferences=preferences,
+        fixed_dates=fixed,
+        assessment_start=assessment_start,
+    )
+    return PlannedProgramme(entry, calendar, plan)

@@ -31,12 +31,22 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from npqplan.domain import Component, ComponentKind, Programme
+from npqplan.calendar import SchoolCalendar
 from npqplan.errors import ScheduleError
-from npqplan.plan import ACROSS_ALL_TERMS, FINAL_ASSESSMENT, Plan, Preferences, Session, Week
-from npqplan.terms import SchoolCalendar
+from npqplan.plan import (
+    ACROSS_ALL_TERMS,
+    FINAL_ASSESSMENT,
+    MINUTES_PER_UNIT,
+    Plan,
+    Preferences,
+    Session,
+    Week,
+    monday_of,
+    to_hours,
+    to_units,
+)
+from npqplan.schema import Component, ComponentKind, Delivery, Programme
 
-UNITS_PER_HOUR = 4
 SHORTEST_TERM_WEEKS = 4
 MORNING = time(9, 0)
 LONG_LIVE_SESSION_HOURS = 2.5
@@ -69,18 +79,6 @@ class _Event:
     end_date: date
     start: time | None
     end: time | None
-
-
-def to_units(hours: float) -> int:
-    return round(hours * UNITS_PER_HOUR)
-
-
-def to_hours(units: int) -> float:
-    return units / UNITS_PER_HOUR
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def split_units(total: int, parts: int) -> list[int]:
@@ -342,7 +340,7 @@ class _Builder:
         return self.prefs.event_time
 
     def _timed(self, day: date, begin: time, units: int) -> _Event:
-        finish = datetime.combine(day, begin) + timedelta(minutes=15 * units)
+        finish = datetime.combine(day, begin) + timedelta(minutes=MINUTES_PER_UNIT * units)
         return _Event(day, day, begin, finish.time())
 
     def _record(
@@ -362,8 +360,8 @@ class _Builder:
             component=component.name,
             term=term,
             occurrence=0,
-            kind=component.kind.value,
-            delivery=component.delivery.value,
+            kind=component.kind,
+            delivery=component.delivery,
             end_date=event.end_date,
             end=event.end,
             all_day=event.start is None,
@@ -487,8 +485,8 @@ class _Builder:
                     component=assessment.name,
                     term=FINAL_ASSESSMENT,
                     occurrence=0,
-                    kind=ComponentKind.ASSESSMENT.value,
-                    delivery="self-directed",
+                    kind=ComponentKind.ASSESSMENT,
+                    delivery=Delivery.SELF_DIRECTED,
                     end_date=group[-1],
                     end=None,
                     all_day=True,
@@ -552,7 +550,7 @@ class _Builder:
             taught_end=self.taught_end,
             end=last_day,
             target=(target.min_hours, target.max_hours),
-            calendar=self.calendar.describe(self.first_day, last_day),
+            calendar_name=self.calendar.describe(self.first_day, last_day),
             weeks=tuple(weeks),
             declared_total=declared.hours if declared else None,
             weekly_cap=to_hours(self.cap_units),
@@ -670,7 +668,7 @@ def _event_units(event: _Event) -> int:
     assert event.end is not None
     begin = datetime.combine(event.day, event.start)
     finish = datetime.combine(event.day, event.end)
-    return int((finish - begin).total_seconds() // 900)
+    return int((finish - begin).total_seconds() // (MINUTES_PER_UNIT * 60))
 
 
 def _chronological(session: Session) -> tuple[date, time, str, str]:

@@ -1,13 +1,28 @@
-"""The user's state in one SQLite file: the current plan, with a versioned schema."""
+"""The user's state in one SQLite file, and every SQL statement npqplan runs.
+
+The current plan's request, the study log, saved re-plans and what each plan's last calendar
+export said, with a versioned schema; and the JSON forms in which plans, sessions and requests
+are kept there.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
-from npqplan.errors import StateError
+from npqplan.errors import StateError, UsageError
+from npqplan.ics import ExportedEvent
+from npqplan.plan import Plan, Session, Week
+from npqplan.progress import LogEntry
+from npqplan.request import PlanRequest
+from npqplan.schema import ComponentKind, Delivery
 
 DATABASE_NAME = "npqplan.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
@@ -91,9 +106,16 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     connection.execute("COMMIT")
 
 
+def _version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
 def _migrate(connection: sqlite3.Connection) -> None:
+    # Checked outside a transaction first, so that reading an up-to-date file never writes.
+    if _version(connection) == len(MIGRATIONS):
+        return
     with transaction(connection):
-        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        version = _version(connection)
         if version > len(MIGRATIONS):
             raise StateError(
                 f"the state file was written by a newer npqplan (schema {version}); upgrade npqplan"
@@ -105,21 +127,346 @@ def _migrate(connection: sqlite3.Connection) -> None:
             connection.execute(f"PRAGMA user_version = {number}")
 
 
-def save_current_request(connection: sqlite3.Connection, request_json: str) -> None:
-    with transaction(connection):
-        connection.execute(
+def exists(state_dir: Path) -> bool:
+    """Whether anything was ever saved: checked so that reading never creates a state file."""
+    return database_path(state_dir).exists()
+
+
+def _damaged(state_dir: Path, what: str, exc: Exception) -> StateError:
+    return StateError(
+        f"{what} in the state file {database_path(state_dir)} cannot be read ({exc}); "
+        "move the file away to start afresh"
+    )
+
+
+# -- the current plan -------------------------------------------------------------------------
+
+
+def save_current_request(state_dir: Path, request: PlanRequest) -> None:
+    with connect(state_dir) as db, transaction(db):
+        db.execute(
             "INSERT INTO current_plan (id, request) VALUES (1, ?) "
             "ON CONFLICT (id) DO UPDATE SET request = excluded.request",
-            (request_json,),
+            (request_json(request),),
         )
 
 
-def current_request(connection: sqlite3.Connection) -> str | None:
-    row = connection.execute("SELECT request FROM current_plan WHERE id = 1").fetchone()
-    return str(row[0]) if row else None
+def current_request(state_dir: Path) -> PlanRequest | None:
+    """The saved request, or None when no plan was ever saved."""
+    if not exists(state_dir):
+        return None
+    with connect(state_dir) as db:
+        row = db.execute("SELECT request FROM current_plan WHERE id = 1").fetchone()
+    if row is None:
+        return None
+    try:
+        return request_from_json(str(row[0]))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise _damaged(state_dir, "the saved plan", exc) from None
 
 
-def logged_hours_by_day(connection: sqlite3.Connection) -> dict[str, float]:
-    """Hours logged per ISO day, for reports that compare what was done with the plan."""
-    rows = connection.execute("SELECT day, SUM(hours) FROM log_entries GROUP BY day ORDER BY day")
-    return {str(day): float(hours) for day, hours in rows}
+def request_json(request: PlanRequest) -> str:
+    """The request as saved; stored re-plans are keyed on this exact text."""
+    return json.dumps(asdict(request), sort_keys=True)
+
+
+def request_from_json(text: str) -> PlanRequest:
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("not a mapping")
+    known = set(PlanRequest.__dataclass_fields__)
+    values = {key: value for key, value in data.items() if key in known}
+    values["blocked"] = tuple(values.get("blocked", ()))
+    request = PlanRequest(**values)
+    for name, kind in _REQUEST_TYPES.items():
+        value = getattr(request, name)
+        if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool):
+            raise ValueError(f"{name} is {value!r}")
+    if not all(isinstance(item, str) for item in request.blocked):
+        raise ValueError(f"blocked is {request.blocked!r}")
+    return request
+
+
+_REQUEST_TYPES: dict[str, type | tuple[type, ...]] = {
+    "programme": str,
+    "start": str,
+    "calendar": str,
+    "terms_file": (str, type(None)),
+    "cohort_file": (str, type(None)),
+    "study_days": str,
+    "study_time": str,
+    "session_hours": (int, float),
+    "weekly_cap": (int, float, type(None)),
+    "holiday_study": bool,
+    "allow_estimates": bool,
+}
+
+
+# -- the study log ----------------------------------------------------------------------------
+
+MAX_HOURS_PER_DAY = 24.0
+
+
+def add_entry(
+    state_dir: Path, day: date, hours: float, component: str | None, note: str | None
+) -> LogEntry:
+    """Insert one entry; the day's total is checked inside the same write transaction."""
+    with connect(state_dir) as db, transaction(db):
+        row = db.execute(
+            "SELECT COALESCE(SUM(hours), 0) FROM log_entries WHERE day = ?", (day.isoformat(),)
+        ).fetchone()
+        already = float(row[0])
+        if already + hours > MAX_HOURS_PER_DAY:
+            raise UsageError(
+                f"{day.isoformat()} already has {already:g} h logged; another {hours:g} h "
+                f"would make more than {MAX_HOURS_PER_DAY:g} h in one day"
+            )
+        cursor = db.execute(
+            "INSERT INTO log_entries (day, hours, component, note) VALUES (?, ?, ?, ?)",
+            (day.isoformat(), hours, component, note),
+        )
+        entry_id = cursor.lastrowid
+    assert entry_id is not None
+    return LogEntry(entry_id, day, hours, component, note)
+
+
+def _entry(row: Iterable[Any]) -> LogEntry:
+    entry_id, day, hours, component, note = row
+    return LogEntry(
+        id=int(entry_id),
+        day=date.fromisoformat(str(day)),
+        hours=float(hours),
+        component=None if component is None else str(component),
+        note=None if note is None else str(note),
+    )
+
+
+def log_entries(state_dir: Path) -> list[LogEntry]:
+    """Every entry, or none when there is no state file yet (without making one)."""
+    if not exists(state_dir):
+        return []
+    with connect(state_dir) as db:
+        rows = db.execute(
+            "SELECT id, day, hours, component, note FROM log_entries ORDER BY day, id"
+        ).fetchall()
+    try:
+        return [_entry(row) for row in rows]
+    except (ValueError, TypeError) as exc:
+        raise _damaged(state_dir, "the study log", exc) from None
+
+
+def logged_hours_by_day(state_dir: Path) -> dict[date, float]:
+    """Hours logged per day, for reports that compare what was done with the plan."""
+    totals: dict[date, float] = {}
+    for entry in log_entries(state_dir):
+        totals[entry.day] = totals.get(entry.day, 0.0) + entry.hours
+    return totals
+
+
+def remove_entry(state_dir: Path, entry_id: int) -> LogEntry | None:
+    """Remove one entry and return it; None when there is no such entry."""
+    if not exists(state_dir):
+        return None
+    with connect(state_dir) as db, transaction(db):
+        row = db.execute(
+            "SELECT id, day, hours, component, note FROM log_entries WHERE id = ?", (entry_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        db.execute("DELETE FROM log_entries WHERE id = ?", (entry_id,))
+    return _entry(row)
+
+
+# -- stored re-plans --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredReplan:
+    today: date
+    plan: Plan
+
+
+def save_replan(state_dir: Path, request: PlanRequest, base: str, today: date, plan: Plan) -> None:
+    """Keep a re-plan for this request, made from the scheduled plan whose fingerprint is `base`."""
+    with connect(state_dir) as db, transaction(db):
+        db.execute(
+            "INSERT INTO replans (request, base, today, plan) VALUES (?, ?, ?, ?)",
+            (request_json(request), base, today.isoformat(), plan_json(plan)),
+        )
+
+
+def stored_replan(state_dir: Path, request: PlanRequest, base: str) -> StoredReplan | None:
+    """The latest re-plan of this request made from the same scheduled plan, if any."""
+    with connect(state_dir) as db:
+        row = db.execute(
+            "SELECT today, plan FROM replans WHERE request = ? AND base = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (request_json(request), base),
+        ).fetchone()
+    if row is None:
+        return None
+    try:
+        return StoredReplan(date.fromisoformat(str(row[0])), plan_from_json(str(row[1])))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise _damaged(state_dir, "the saved re-plan", exc) from None
+
+
+def plan_json(plan: Plan) -> str:
+    """Every field of a plan, so a stored re-plan comes back exactly as it was saved."""
+    data = {
+        "programme_id": plan.programme_id,
+        "title": plan.title,
+        "provider": plan.provider,
+        "start": plan.start.isoformat(),
+        "taught_end": plan.taught_end.isoformat(),
+        "end": plan.end.isoformat(),
+        "target": list(plan.target),
+        "calendar": plan.calendar_name,
+        "declared_total": plan.declared_total,
+        "weekly_cap": plan.weekly_cap,
+        "warnings": list(plan.warnings),
+        "weeks": [
+            {
+                "week_start": week.week_start.isoformat(),
+                "label": week.label,
+                "holiday": week.holiday,
+                "term": week.term,
+                "sessions": [session_record(s) for s in week.sessions],
+            }
+            for week in plan.weeks
+        ],
+    }
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def plan_from_json(text: str) -> Plan:
+    data: dict[str, Any] = json.loads(text)
+    low, high = data["target"]
+    return Plan(
+        programme_id=str(data["programme_id"]),
+        title=str(data["title"]),
+        provider=str(data["provider"]),
+        start=date.fromisoformat(data["start"]),
+        taught_end=date.fromisoformat(data["taught_end"]),
+        end=date.fromisoformat(data["end"]),
+        target=(float(low), float(high)),
+        calendar_name=str(data["calendar"]),
+        weeks=tuple(
+            Week(
+                week_start=date.fromisoformat(week["week_start"]),
+                label=str(week["label"]),
+                holiday=bool(week["holiday"]),
+                term=None if week["term"] is None else str(week["term"]),
+                sessions=tuple(session_from_record(s) for s in week["sessions"]),
+            )
+            for week in data["weeks"]
+        ),
+        declared_total=None if data["declared_total"] is None else float(data["declared_total"]),
+        weekly_cap=float(data["weekly_cap"]),
+        warnings=tuple(str(w) for w in data["warnings"]),
+    )
+
+
+def plan_fingerprint(plan: Plan) -> str:
+    """Which scheduled plan a re-plan was made from: a digest of all its fields."""
+    return hashlib.sha256(plan_json(plan).encode("utf-8")).hexdigest()
+
+
+def _clock(value: time | None) -> str | None:
+    return value.isoformat(timespec="minutes") if value else None
+
+
+def _unclock(value: Any) -> time | None:
+    return time.fromisoformat(str(value)) if value is not None else None
+
+
+def session_record(session: Session) -> dict[str, Any]:
+    """Every field of a session as JSON-ready values; `session_from_record` reads it back."""
+    return {
+        "day": session.day.isoformat(),
+        "start": _clock(session.start),
+        "component": session.component,
+        "term": session.term,
+        "occurrence": session.occurrence,
+        "kind": session.kind.value,
+        "delivery": session.delivery.value,
+        "end_date": session.end_date.isoformat(),
+        "end": _clock(session.end),
+        "all_day": session.all_day,
+        "hours": session.hours,
+        "fixed": session.fixed,
+        "provenance": session.provenance,
+        "location": session.location,
+    }
+
+
+def session_from_record(data: Mapping[str, Any]) -> Session:
+    return Session(
+        day=date.fromisoformat(data["day"]),
+        start=_unclock(data["start"]),
+        component=str(data["component"]),
+        term=str(data["term"]),
+        occurrence=int(data["occurrence"]),
+        kind=ComponentKind(data["kind"]),
+        delivery=Delivery(data["delivery"]),
+        end_date=date.fromisoformat(data["end_date"]),
+        end=_unclock(data["end"]),
+        all_day=bool(data["all_day"]),
+        hours=float(data["hours"]),
+        fixed=bool(data["fixed"]),
+        provenance=str(data["provenance"]),
+        location=None if data["location"] is None else str(data["location"]),
+    )
+
+
+# -- calendar exports -------------------------------------------------------------------------
+
+
+def exported_events(state_dir: Path, plan_key: str) -> list[ExportedEvent]:
+    """What the last export of this plan said about each event (nothing if never exported)."""
+    if not exists(state_dir):
+        return []
+    with connect(state_dir) as db:
+        rows = db.execute(
+            "SELECT uid, fingerprint, sequence, modified, session, cancelled "
+            "FROM exported_events WHERE plan_key = ? ORDER BY uid",
+            (plan_key,),
+        ).fetchall()
+    try:
+        return [
+            ExportedEvent(
+                uid=str(uid),
+                fingerprint=str(fingerprint),
+                sequence=int(sequence),
+                modified=datetime.fromisoformat(modified) if modified else None,
+                session=session_from_record(json.loads(session)),
+                cancelled=bool(cancelled),
+            )
+            for uid, fingerprint, sequence, modified, session, cancelled in rows
+        ]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise _damaged(state_dir, f"the record of earlier exports of {plan_key}", exc) from None
+
+
+def remember_export(state_dir: Path, plan_key: str, events: Iterable[ExportedEvent]) -> None:
+    """Replace what is remembered about this plan's export, all at once."""
+    rows = [
+        (
+            plan_key,
+            event.uid,
+            event.fingerprint,
+            event.sequence,
+            event.modified.isoformat() if event.modified else None,
+            int(event.cancelled),
+            json.dumps(session_record(event.session), sort_keys=True, ensure_ascii=False),
+        )
+        for event in events
+    ]
+    with connect(state_dir) as db, transaction(db):
+        db.execute("DELETE FROM exported_events WHERE plan_key = ?", (plan_key,))
+        db.executemany(
+            "INSERT INTO exported_events "
+            "(plan_key, uid, fingerprint, sequence, modified, cancelled, session) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )

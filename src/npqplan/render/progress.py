@@ -1,31 +1,26 @@
-"""The log, progress and re-plans -> rich renderables and text (CSV, JSON). Never prints."""
+"""The log, progress and re-plans -> rich renderables. Never prints."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from npqplan.formats import describe_session, session_dict
 from npqplan.plan import Plan, Session
 from npqplan.progress import (
     ENGAGEMENT_THRESHOLD,
     BurnUpPoint,
     ComponentProgress,
     LogEntry,
-    Progress,
-    round_hours,
+    ProgressReport,
 )
+from npqplan.render.tables import table
+from npqplan.render.words import day_text, describe_session, hours_text
 from npqplan.replan import Change
 
 BAR_WIDTH = 20
@@ -33,11 +28,7 @@ CHART_HEIGHT = 8
 
 
 def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def _hours(hours: float) -> str:
-    return f"{round_hours(hours):g}"
+    return day_text(day, weekday=True)
 
 
 # -- the log --------------------------------------------------------------------------------
@@ -45,52 +36,32 @@ def _hours(hours: float) -> str:
 
 def logged_line(entry: LogEntry) -> str:
     what = f" of {entry.component}" if entry.component else ""
-    return f"logged {entry.hours:g} h{what} on {_day(entry.day)} (entry {entry.id})"
+    return f"logged {hours_text(entry.hours)} h{what} on {_day(entry.day)} (entry {entry.id})"
 
 
 def undone_line(entry: LogEntry) -> str:
     what = f" of {entry.component}" if entry.component else ""
-    return f"removed entry {entry.id}: {entry.hours:g} h{what} on {_day(entry.day)}"
+    return f"removed entry {entry.id}: {hours_text(entry.hours)} h{what} on {_day(entry.day)}"
 
 
 def log_table(entries: Sequence[LogEntry]) -> RenderableType:
     if not entries:
         return Text("Nothing logged yet. Log study with: npqplan log 1.5 --component NAME")
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_footer=True)
-    table.add_column("Id", justify="right", footer="")
-    table.add_column("Date", footer="Total", no_wrap=True)
-    table.add_column("Hours", justify="right", footer=_hours(sum(e.hours for e in entries)))
-    table.add_column("Component")
-    table.add_column("Note")
+    listing = table(show_footer=True)
+    listing.add_column("Id", justify="right", footer="")
+    listing.add_column("Date", footer="Total", no_wrap=True)
+    listing.add_column("Hours", justify="right", footer=hours_text(sum(e.hours for e in entries)))
+    listing.add_column("Component")
+    listing.add_column("Note")
     for entry in entries:
-        table.add_row(
+        listing.add_row(
             str(entry.id),
             _day(entry.day),
-            f"{entry.hours:g}",
+            f"{hours_text(entry.hours)}",
             entry.component or "",
             entry.note or "",
         )
-    return table
-
-
-LOG_CSV_COLUMNS = ("id", "date", "hours", "component", "note")
-
-
-def log_csv(entries: Sequence[LogEntry]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(LOG_CSV_COLUMNS)
-    for entry in entries:
-        writer.writerow(
-            [
-                entry.id,
-                entry.day.isoformat(),
-                f"{entry.hours:g}",
-                entry.component or "",
-                entry.note or "",
-            ]
-        )
-    return buffer.getvalue()
+    return listing
 
 
 # -- status ---------------------------------------------------------------------------------
@@ -100,32 +71,33 @@ def _percent(value: float) -> str:
     return f"{math.floor(value * 100 + 0.5):d}%"
 
 
-def standing_line(report: Progress) -> Text:
-    pace = f"at the plan's average of {_hours(report.pace)} h a week"
+def standing_line(report: ProgressReport) -> Text:
+    pace = f"at the plan's average of {hours_text(report.pace)} h a week"
     if report.behind_hours > 0:
         return Text(
-            f"Behind:      {_hours(report.behind_hours)} h, about "
+            f"Behind:      {hours_text(report.behind_hours)} h, about "
             f"{report.behind_weeks:.1f} weeks {pace}",
             style="red",
         )
     if report.ahead_hours > 0:
         return Text(
-            f"Ahead:       {_hours(report.ahead_hours)} h, about "
+            f"Ahead:       {hours_text(report.ahead_hours)} h, about "
             f"{report.ahead_weeks:.1f} weeks {pace}",
             style="green",
         )
     return Text("On plan:     0 h behind", style="green")
 
 
-def engagement_line(report: Progress) -> Text:
+def engagement_line(report: ProgressReport) -> Text:
     threshold = _percent(ENGAGEMENT_THRESHOLD)
     engagement = report.engagement
     if engagement is None:
         return Text(f"Engagement:  nothing due yet (the assessment needs {threshold})")
     verdict = "at or above" if report.engagement_ok else "below"
     return Text(
-        f"Engagement:  {_percent(engagement)} of the {_hours(report.scheduled_hours_to_date)} h "
-        f"scheduled so far, {verdict} the {threshold} needed",
+        f"Engagement:  {_percent(engagement)} of the "
+        f"{hours_text(report.scheduled_hours_to_date)} h scheduled so far, "
+        f"{verdict} the {threshold} needed",
         style="green" if report.engagement_ok else "red",
     )
 
@@ -144,25 +116,24 @@ def progress_bar(item: ComponentProgress, width: int = BAR_WIDTH) -> Text:
     return bar
 
 
-def component_table(report: Progress) -> Table:
-    table = Table(title="By component", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("Component")
-    table.add_column("Progress", no_wrap=True)
-    table.add_column("Done", justify="right")
-    table.add_column("Due", justify="right")
-    table.add_column("In all", justify="right")
+def component_table(report: ProgressReport) -> Table:
+    listing = table("By component", caption="█ done  ░ due, not done  · to come")
+    listing.add_column("Component", ratio=1)
+    listing.add_column("Progress", no_wrap=True)
+    listing.add_column("Done", justify="right")
+    listing.add_column("Due", justify="right")
+    listing.add_column("In all", justify="right")
     for item in report.components:
-        table.add_row(
+        listing.add_row(
             item.name,
             progress_bar(item),
-            _hours(item.done_hours),
-            _hours(item.planned_to_date),
-            _hours(item.total_hours),
+            hours_text(item.done_hours),
+            hours_text(item.planned_to_date),
+            hours_text(item.total_hours),
         )
     if report.unattributed_hours:
-        table.add_row("(no component given)", "", _hours(report.unattributed_hours), "", "")
-    table.caption = "█ done  ░ due, not done  · to come"
-    return table
+        listing.add_row("(no component given)", "", hours_text(report.unattributed_hours), "", "")
+    return listing
 
 
 @dataclass(frozen=True)
@@ -184,7 +155,7 @@ class BurnUpChart:
         top = max(top, 1.0)
         step = top / self.height
         middle = math.ceil(self.height / 2)
-        labels = {self.height: _hours(top), middle: _hours(middle * step)}
+        labels = {self.height: hours_text(top), middle: hours_text(middle * step)}
         label_width = max(len(label) for label in labels.values())
         per_column = math.ceil(len(points) / max(10, width - label_width - 2))
         sampled = [
@@ -242,7 +213,7 @@ def next_sessions(sessions: Sequence[Session]) -> RenderableType:
     return Group(*lines)
 
 
-def status_view(plan: Plan, report: Progress) -> Group:
+def status_view(plan: Plan, report: ProgressReport) -> Group:
     replanned = (
         [Text(f"Re-planned:  on {_day(report.replanned_on)}; behind is measured against it")]
         if report.replanned_on is not None
@@ -252,9 +223,9 @@ def status_view(plan: Plan, report: Progress) -> Group:
         Text(f"{plan.title}: status on {_day(report.today)}", style="bold"),
         *replanned,
         Text(
-            f"Done:        {_hours(report.done_hours)} h of "
-            f"{_hours(report.planned_hours_to_date)} h planned to date "
-            f"({_hours(report.total_hours)} h in all)"
+            f"Done:        {hours_text(report.done_hours)} h of "
+            f"{hours_text(report.planned_hours_to_date)} h planned to date "
+            f"({hours_text(report.total_hours)} h in all)"
         ),
         standing_line(report),
         engagement_line(report),
@@ -265,50 +236,6 @@ def status_view(plan: Plan, report: Progress) -> Group:
         Text(""),
         next_sessions(report.next_sessions),
     )
-
-
-def status_dict(plan: Plan, report: Progress) -> dict[str, Any]:
-    engagement = report.engagement
-    return {
-        "programme": plan.programme_id,
-        "today": report.today.isoformat(),
-        "replanned_on": report.replanned_on.isoformat() if report.replanned_on else None,
-        "done_hours": round_hours(report.done_hours),
-        "planned_hours_to_date": round_hours(report.planned_hours_to_date),
-        "total_hours": round_hours(report.total_hours),
-        "behind_hours": round_hours(report.behind_hours),
-        "ahead_hours": round_hours(report.ahead_hours),
-        "behind_weeks": round(report.behind_weeks, 1),
-        "ahead_weeks": round(report.ahead_weeks, 1),
-        "pace_hours_per_week": round_hours(report.pace),
-        "engagement": None if engagement is None else round(engagement, 4),
-        "engagement_threshold": ENGAGEMENT_THRESHOLD,
-        "engagement_ok": report.engagement_ok,
-        "scheduled_hours_to_date": round_hours(report.scheduled_hours_to_date),
-        "unattributed_hours": round_hours(report.unattributed_hours),
-        "components": [
-            {
-                "name": item.name,
-                "done_hours": round_hours(item.done_hours),
-                "planned_hours_to_date": round_hours(item.planned_to_date),
-                "total_hours": round_hours(item.total_hours),
-            }
-            for item in report.components
-        ],
-        "burn_up": [
-            {
-                "week_start": point.week_start.isoformat(),
-                "planned_hours": round_hours(point.planned_hours),
-                "done_hours": None if point.done_hours is None else round_hours(point.done_hours),
-            }
-            for point in report.burn_up
-        ],
-        "next_sessions": [session_dict(s) for s in report.next_sessions],
-    }
-
-
-def status_json(plan: Plan, report: Progress) -> str:
-    return json.dumps(status_dict(plan, report), indent=2, ensure_ascii=False) + "\n"
 
 
 # -- re-plans -------------------------------------------------------------------------------
@@ -322,21 +249,22 @@ def _when(session: Session) -> str:
 
 
 def change_table(found: Sequence[Change]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("Component", overflow="fold")
-    table.add_column("Was")
-    table.add_column("Now")
+    listing = table()
+    listing.add_column("Component", overflow="fold")
+    listing.add_column("Was")
+    listing.add_column("Now")
     for change in found:
         before, after = change.before, change.after
-        was = f"{_when(before)}, {before.hours:g} h" if before else "new catch-up session"
+        was = f"{_when(before)}, {hours_text(before.hours)} h" if before else "new catch-up session"
         if after is None:
             now = "removed"
         elif before is not None and before.day == after.day and before.start == after.start:
-            now = f"stays, {after.hours:g} h ({before.hours - after.hours:g} h moved)"
+            kept, moved_away = hours_text(after.hours), hours_text(before.hours - after.hours)
+            now = f"stays, {kept} h ({moved_away} h moved)"
         else:
-            now = f"{_when(after)}, {after.hours:g} h"
-        table.add_row(change.component, was, now)
-    return table
+            now = f"{_when(after)}, {hours_text(after.hours)} h"
+        listing.add_row(change.component, was, now)
+    return listing
 
 
 def replan_view(old: Plan, new: Plan, found: Sequence[Change], moved: float, today: date) -> Group:
@@ -349,17 +277,19 @@ def replan_view(old: Plan, new: Plan, found: Sequence[Change], moved: float, tod
     ]
     cap = (
         Text(
-            f"{len(over)} week(s) go over the {new.weekly_cap:g} h weekly cap to fit the "
+            f"{len(over)} week(s) go over the {hours_text(new.weekly_cap)} h weekly cap to fit the "
             f"catch-up in (from {_day(over[0].week_start)}).",
             style="yellow",
         )
         if over
-        else Text(f"No week goes over the {new.weekly_cap:g} h weekly cap for the catch-up.")
+        else Text(
+            f"No week goes over the {hours_text(new.weekly_cap)} h weekly cap for the catch-up."
+        )
     )
     return Group(
         Text(
-            f"Re-plan on {_day(today)}: {_hours(moved)} h owed move into the weeks ahead; "
-            f"the plan still totals {_hours(new.total_hours)} h.",
+            f"Re-plan on {_day(today)}: {hours_text(moved)} h owed move into the weeks ahead; "
+            f"the plan still totals {hours_text(new.total_hours)} h.",
             style="bold",
         ),
         change_table(found),

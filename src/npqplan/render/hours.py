@@ -7,15 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from npqplan.formats import describe_session
-from npqplan.hours import FlaggedWeek, HoursReport, Progress, Verdict, Window
+from npqplan.hours import FlaggedWeek, HoursReport, LoggedHours, Verdict, Window
 from npqplan.plan import Week
-from npqplan.render import hours_text, short_date
+from npqplan.render.tables import table
+from npqplan.render.words import day_text, describe_session, hours_text
 
 ROW_HOURS = 0.5
 EIGHTHS = " ▁▂▃▄▅▆▇█"
@@ -44,7 +43,7 @@ def _fields(rows: Sequence[tuple[str, str | Text]]) -> Table:
 
 def _window(window: Window) -> str:
     return (
-        f"{short_date(window.first)} – {short_date(window.last)} ({_weeks(window.weeks)}): "
+        f"{day_text(window.first)} – {day_text(window.last)} ({_weeks(window.weeks)}): "
         f"{window.average:.2f} h a week"
     )
 
@@ -58,7 +57,7 @@ def summary(report: HoursReport) -> Group:
         *(("", reason) for reason in report.reasons),
         (
             "Dates",
-            f"{short_date(plan.start)} – {short_date(plan.end)}: {_weeks(len(plan.weeks))}, "
+            f"{day_text(plan.start)} – {day_text(plan.end)}: {_weeks(len(plan.weeks))}, "
             f"{len(report.term_weeks)} in term time",
         ),
         ("Hours", _totals(report)),
@@ -76,11 +75,16 @@ def summary(report: HoursReport) -> Group:
     over = len(report.weeks_over)
     excused = sum(1 for f in report.weeks_over if f.excused)
     rows.append(
-        (f"Above {high:g} h", f"{_weeks(over)}, {excused} with a day event" if over else "none")
+        (
+            f"Above {hours_text(high)} h",
+            f"{_weeks(over)}, {excused} with a day event" if over else "none",
+        )
     )
     under = len(report.weeks_under)
-    rows.append((f"Below {low:g} h", f"{_weeks(under)} of term" if under else "none"))
-    title = Text(f"{plan.title}: weekly hours against {low:g}–{high:g} h", style="bold")
+    rows.append((f"Below {hours_text(low)} h", f"{_weeks(under)} of term" if under else "none"))
+    title = Text(
+        f"{plan.title}: weekly hours against {hours_text(low)}–{hours_text(high)} h", style="bold"
+    )
     return Group(title, _fields(rows))
 
 
@@ -102,7 +106,7 @@ def _totals(report: HoursReport) -> str:
 def _peak(week: Week) -> str:
     biggest = max(week.sessions, key=lambda s: s.hours, default=None)
     what = f" ({biggest.component})" if biggest is not None else ""
-    return f"week of {short_date(week.week_start)}: {hours_text(week.hours)} h{what}"
+    return f"week of {day_text(week.week_start)}: {hours_text(week.hours)} h{what}"
 
 
 def _out_of_school(report: HoursReport) -> str:
@@ -117,15 +121,15 @@ def _out_of_school(report: HoursReport) -> str:
 
 
 def terms_table(report: HoursReport) -> Table:
-    table = Table(title="By programme term", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Term")
-    table.add_column("Weeks", justify="right")
-    table.add_column("In term", justify="right")
-    table.add_column("Hours", justify="right")
-    table.add_column("h a week", justify="right")
-    table.add_column("h a term week", justify="right")
+    listing = table("By programme term")
+    listing.add_column("Term", ratio=1)
+    listing.add_column("Weeks", justify="right")
+    listing.add_column("In term", justify="right")
+    listing.add_column("Hours", justify="right")
+    listing.add_column("h a week", justify="right")
+    listing.add_column("h a term week", justify="right")
     for term in report.terms:
-        table.add_row(
+        listing.add_row(
             term.name,
             str(term.weeks),
             str(term.term_weeks),
@@ -133,7 +137,7 @@ def terms_table(report: HoursReport) -> Table:
             f"{term.average_hours_per_week:.2f}",
             f"{term.average_hours_per_term_week:.2f}",
         )
-    return table
+    return listing
 
 
 @dataclass(frozen=True)
@@ -159,15 +163,15 @@ class WeeklyChart:
         title = Text("Hours a week", style="bold")
         if per_column > 1:
             title.append(f", the busiest of each {per_column} weeks", style="bold")
-        title.append(f"  ({OVERFLOW} above {ceiling:g} h; gaps in the axis are holidays)")
+        title.append(f"  ({OVERFLOW} above {hours_text(ceiling)} h; gaps in the axis are holidays)")
         yield title
-        overflow = Text(f">{ceiling:g} h".rjust(GUTTER - 1) + " ", style="dim")
+        overflow = Text(f">{hours_text(ceiling)} h".rjust(GUTTER - 1) + " ", style="dim")
         for value, style in zip(values, styles, strict=True):
             overflow.append(OVERFLOW if value > ceiling else " ", style=style)
         yield overflow
         lines = {round(line / ROW_HOURS): line for line in self.target if line > 0}
         for row in reversed(range(rows)):
-            label = f"{lines[row]:g} h " if row in lines else ""
+            label = f"{hours_text(lines[row])} h " if row in lines else ""
             text = Text(label.rjust(GUTTER), style="dim")
             for value, style in zip(values, styles, strict=True):
                 fill = min(max((value - row * ROW_HOURS) / ROW_HOURS, 0.0), 1.0)
@@ -212,35 +216,33 @@ class WeeklyChart:
 def _flag_row(flagged: FlaggedWeek) -> tuple[str, str, str]:
     week = flagged.week
     lines = [describe_session(s) for s in week.sessions] or ["nothing planned"]
-    return (short_date(week.week_start), hours_text(week.hours), "\n".join(lines))
+    return (day_text(week.week_start), hours_text(week.hours), "\n".join(lines))
 
 
 def flagged_tables(report: HoursReport) -> list[Table]:
     low, high = report.target
     tables = []
     if report.weeks_over:
-        over = Table(title=f"Weeks above {high:g} h", title_justify="left", box=box.SIMPLE_HEAD)
+        over = table(f"Weeks above {hours_text(high)} h")
         over.add_column("Week of", no_wrap=True)
         over.add_column("Hours", justify="right")
-        over.add_column("Why")
+        over.add_column("Why", ratio=1)
         over.add_column("Day event", no_wrap=True)
         for flagged in report.weeks_over:
             over.add_row(*_flag_row(flagged), "yes" if flagged.excused else "no")
         tables.append(over)
     if report.weeks_under:
-        under = Table(
-            title=f"Term weeks below {low:g} h", title_justify="left", box=box.SIMPLE_HEAD
-        )
+        under = table(f"Term weeks below {hours_text(low)} h")
         under.add_column("Week of", no_wrap=True)
         under.add_column("Hours", justify="right")
-        under.add_column("What is planned")
+        under.add_column("What is planned", ratio=1)
         for flagged in report.weeks_under:
             under.add_row(*_flag_row(flagged))
         tables.append(under)
     return tables
 
 
-def progress_lines(progress: Progress) -> Group:
+def progress_lines(progress: LoggedHours) -> Group:
     low, high = progress.target_range
     gap = progress.logged - progress.planned
     if abs(gap) < 0.005:
@@ -253,15 +255,15 @@ def progress_lines(progress: Progress) -> Group:
         Verdict.WITHIN: "inside it",
     }[progress.against_target]
     return Group(
-        Text(f"Logged up to {short_date(progress.today)}", style="bold"),
+        Text(f"Logged up to {day_text(progress.today)}", style="bold"),
         _fields(
             [
                 ("Logged", f"{progress.logged:.2f} h: {pace} ({progress.planned:.2f} h planned)"),
                 (
                     "Target so far",
                     Text(
-                        f"{low:g}–{high:g} h for {_weeks(progress.term_weeks)} of term begun: "
-                        f"{where}",
+                        f"{hours_text(low)}–{hours_text(high)} h for "
+                        f"{_weeks(progress.term_weeks)} of term begun: {where}",
                         style=VERDICT_STYLE[progress.against_target],
                     ),
                 ),
@@ -288,24 +290,21 @@ def hours_view(report: HoursReport) -> Group:
 def starts_table(reports: Sequence[HoursReport]) -> Table:
     """One line per start month, named by its first school day: does every intake keep it?"""
     first = reports[0].plan
-    table = Table(
-        title=f"{first.programme_id}: weekly hours against "
-        f"{first.target[0]:g}–{first.target[1]:g} h, by start month",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
+    listing = table(
+        f"{first.programme_id}: weekly hours against "
+        f"{hours_text(first.target[0])}–{hours_text(first.target[1])} h, by start month",
         collapse_padding=True,
     )
-    table.add_column("Start", min_width=10)
+    listing.add_column("Start", no_wrap=True)
     for name in ("Weeks", "h/wk", "h/term wk", "Peak h"):
-        table.add_column(name, justify="right")
-    table.add_column("Peak week", min_width=10)
+        listing.add_column(name, justify="right")
+    listing.add_column("Peak week", no_wrap=True)
     for name in ("Over", "Under", "Days out"):
-        table.add_column(name, justify="right")
-    table.add_column("Verdict", min_width=7)
+        listing.add_column(name, justify="right")
+    listing.add_column("Verdict", no_wrap=True)
     for report in reports:
         peak = report.peak_week
-        table.add_row(
+        listing.add_row(
             report.plan.start.isoformat(),
             str(len(report.plan.weeks)),
             f"{report.average_hours_per_week:.2f}",
@@ -317,4 +316,4 @@ def starts_table(reports: Sequence[HoursReport]) -> Table:
             str(report.out_of_school_days),
             Text(report.verdict.value, style=VERDICT_STYLE[report.verdict]),
         )
-    return table
+    return listing

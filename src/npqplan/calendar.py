@@ -1,4 +1,4 @@
-"""The school calendar: terms, half-terms, holidays and bank holidays. Data in, no clock."""
+"""The school calendar: terms, half-terms, holidays and England's bank holidays. No clock."""
 
 from __future__ import annotations
 
@@ -9,21 +9,14 @@ from datetime import date, timedelta
 from dateutil.easter import easter
 from dateutil.relativedelta import FR, MO, relativedelta
 
-from npqplan.domain import SchoolYearDates, TermDatesFile
 from npqplan.errors import CalendarError
+from npqplan.schema import Break, SchoolYearDates, TermDatesFile
 
 _HOLIDAY_AFTER = {
     "Autumn": "Christmas holiday",
     "Spring": "Easter holiday",
     "Summer": "Summer holiday",
 }
-
-
-@dataclass(frozen=True)
-class Break:
-    name: str
-    start: date
-    end: date
 
 
 @dataclass(frozen=True)
@@ -129,7 +122,7 @@ def _terms_of(year: SchoolYearDates) -> list[SchoolTerm]:
             name=f"{term.name} {first_year if term.name == 'Autumn' else first_year + 1}",
             start=term.start,
             end=term.end,
-            breaks=tuple(Break(b.name, b.start, b.end) for b in term.breaks),
+            breaks=term.breaks,
             year=year.year,
             provisional=year.provisional,
         )
@@ -158,7 +151,7 @@ def estimated_year(first_year: int) -> list[SchoolTerm]:
     summer_end = _last_weekday_until(date(spring_year, 7, 21))
 
     def week_off(monday: date) -> tuple[Break, ...]:
-        return (Break("Half-term", monday, monday + timedelta(days=4)),)
+        return (Break(name="Half-term", start=monday, end=monday + timedelta(days=4)),)
 
     label = year_label(first_year)
     return [
@@ -190,3 +183,15 @@ def school_days(calendar: SchoolCalendar, first: date, last: date) -> Sequence[d
     span = (last - first).days + 1
     days = (first + timedelta(days=offset) for offset in range(span))
     return [day for day in days if calendar.is_school_day(day)]
+
+
+def england_bank_holidays(first_year: int, last_year: int) -> dict[date, str]:
+    """Weekday bank holidays in England, from the maintained `holidays` package.
+
+    Substitute days are included and the weekend days they stand in for are not, so every day
+    here is a weekday a school is closed.
+    """
+    import holidays  # about 50 ms to import: only a plan whose years are not cached needs it
+
+    found = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
+    return {day: str(name) for day, name in sorted(found.items()) if day.weekday() < 5}

@@ -1,13 +1,15 @@
-"""The schema of the files npqplan reads: what each key may hold, checked by pydantic.
+"""What a programme, a council's term dates and a cohort's dates are: one declaration of each.
 
-Only files not yet in the parse cache are validated, so only those commands import this;
-the rest of npqplan works on the plain values in `domain.py` built from the validated data.
+Frozen pydantic models: a file is validated into them once, and the scheduler, checks and
+renderers work on the same values.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sized
 from datetime import date, time
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -19,13 +21,54 @@ from pydantic import (
     model_validator,
 )
 
-from npqplan.domain import (
-    PROGRAMME_ID_PATTERN,
-    ComponentKind,
-    Delivery,
-    Qualification,
-    session_count_of,
-)
+# Bump whenever a stored model's meaning changes: the parse cache keeps nothing across it.
+SCHEMA_VERSION = 2
+PROGRAMME_ID_PATTERN = r"^[a-z0-9-]+$"
+
+
+class Qualification(StrEnum):
+    NPQLT = "NPQLT"
+    NPQLTD = "NPQLTD"
+    NPQLBC = "NPQLBC"
+    NPQLL = "NPQLL"
+    NPQLPM = "NPQLPM"
+    NPQSL = "NPQSL"
+    NPQH = "NPQH"
+    NPQEL = "NPQEL"
+    NPQEYL = "NPQEYL"
+    NPQSENCO = "NPQSENCO"
+
+
+class ComponentKind(StrEnum):
+    SELF_STUDY = "self-study"
+    JOURNAL = "journal"
+    AUDIT = "audit"
+    INDUCTION = "induction"
+    RESIDENTIAL = "residential"
+    FACE_TO_FACE = "face-to-face"
+    CONFERENCE = "conference"
+    COACHING = "coaching"
+    PEER_GROUP = "peer-group"
+    WEBINAR = "webinar"
+    BRIEFING = "briefing"
+    MEETING = "meeting"
+    COMMUNITY = "community"
+    PROJECT = "project"
+    ASSESSMENT = "assessment"
+
+
+class Delivery(StrEnum):
+    ONLINE = "online"
+    IN_PERSON = "in-person"
+    SELF_DIRECTED = "self-directed"
+
+
+def session_count_of(sessions: int | None, dates: Sized | None) -> int:
+    """Sessions as given, else one per fixed date, else one."""
+    if sessions is not None:
+        return sessions
+    return len(dates) if dates else 1
+
 
 MAX_COMPONENT_HOURS = 500
 MAX_LIVE_SESSION_HOURS = 8
@@ -71,6 +114,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+# -- programmes -------------------------------------------------------------------------------
+
+
 class Citation(_Strict):
     """Where a figure came from: a document listed under `sources`, and the words quoted."""
 
@@ -104,7 +150,7 @@ class Component(_Strict):
     hours: Hours
     sessions: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
     days: Annotated[int, Field(strict=True, ge=1, le=5)] | None = None
-    dates: list[IsoDate] | None = None
+    dates: tuple[IsoDate, ...] | None = None
     time: ClockTime | None = None
     location: Name | None = None
     source: Citation | None = None
@@ -140,10 +186,15 @@ class Component(_Strict):
     def session_count(self) -> int:
         return session_count_of(self.sessions, self.dates)
 
+    @property
+    def is_flexible(self) -> bool:
+        """Self-directed work fits wherever the participant has time; the rest are events."""
+        return self.delivery is Delivery.SELF_DIRECTED and self.days is None and not self.dates
+
 
 class Term(_Strict):
     name: Name
-    components: list[Component] = Field(min_length=1, max_length=100)
+    components: tuple[Component, ...] = Field(min_length=1, max_length=100)
 
 
 class Assessment(_Strict):
@@ -181,12 +232,12 @@ class Programme(_Strict):
     title: Name
     qualification: Qualification
     provider: Name
-    sources: list[SourceDocument] = Field(min_length=1, max_length=50)
+    sources: tuple[SourceDocument, ...] = Field(min_length=1, max_length=50)
     duration_months: Annotated[int, Field(strict=True, ge=3, le=36)]
     weekly_target: WeeklyTarget = WeeklyTarget()
     declared_total: DeclaredTotal | None = None
-    terms: list[Term] = Field(default_factory=list, max_length=12)
-    across_terms: list[Component] = Field(default_factory=list, max_length=50)
+    terms: tuple[Term, ...] = Field(default=(), max_length=12)
+    across_terms: tuple[Component, ...] = Field(default=(), max_length=50)
     assessment: Assessment | None = None
     notes: Text | None = None
 
@@ -214,6 +265,22 @@ class Programme(_Strict):
     def all_components(self) -> list[Component]:
         return [c for term in self.terms for c in term.components] + list(self.across_terms)
 
+    @property
+    def guided_hours(self) -> float:
+        """Hours of the route map itself: every component, the final assessment excluded."""
+        return sum(c.hours for c in self.all_components())
+
+    @property
+    def total_hours(self) -> float:
+        return self.guided_hours + (self.assessment.hours if self.assessment else 0)
+
+    def assumptions(self) -> list[tuple[str, str]]:
+        """(what, why) for every figure that is an assumption rather than a quote."""
+        found = [(c.name, c.assumed) for c in self.all_components() if c.assumed]
+        if self.assessment and self.assessment.assumed:
+            found.append((self.assessment.name, self.assessment.assumed))
+        return found
+
 
 # -- school term dates -------------------------------------------------------------------
 
@@ -230,7 +297,7 @@ class SchoolTermDates(_Strict):
     name: Annotated[str, Field(strict=True, pattern=r"^(Autumn|Spring|Summer)$")]
     start: IsoDate
     end: IsoDate
-    breaks: list[Break] = Field(default_factory=list, max_length=4)
+    breaks: tuple[Break, ...] = Field(default=(), max_length=4)
 
     @model_validator(mode="after")
     def _ordered(self) -> SchoolTermDates:
@@ -249,7 +316,7 @@ class SchoolYearDates(_Strict):
     year: Annotated[str, Field(strict=True, pattern=r"^\d{4}/\d{2}$")]
     source: Text
     provisional: bool = False
-    terms: list[SchoolTermDates] = Field(min_length=1, max_length=6)
+    terms: tuple[SchoolTermDates, ...] = Field(min_length=1, max_length=6)
 
     @model_validator(mode="after")
     def _consistent(self) -> SchoolYearDates:
@@ -272,7 +339,7 @@ class TermDatesFile(_Strict):
     id: Annotated[str, Field(strict=True, pattern=PROGRAMME_ID_PATTERN, max_length=60)]
     name: Name
     notes: Text | None = None
-    years: list[SchoolYearDates] = Field(min_length=1, max_length=50)
+    years: tuple[SchoolYearDates, ...] = Field(min_length=1, max_length=50)
 
     @model_validator(mode="after")
     def _unique_years(self) -> TermDatesFile:
@@ -285,7 +352,7 @@ class TermDatesFile(_Strict):
 class CohortSession(_Strict):
     term: Name
     component: Name
-    dates: list[IsoDate] = Field(min_length=1, max_length=100)
+    dates: tuple[IsoDate, ...] = Field(min_length=1, max_length=100)
     time: ClockTime | None = None
 
 
@@ -293,5 +360,5 @@ class CohortFile(_Strict):
     """Dates a provider or delivery partner has fixed for one cohort; they override defaults."""
 
     programme: Annotated[str, Field(strict=True, pattern=PROGRAMME_ID_PATTERN)] | None = None
-    sessions: list[CohortSession] = Field(default_factory=list, max_length=200)
+    sessions: tuple[CohortSession, ...] = Field(default=(), max_length=200)
     assessment_start: IsoDate | None = None

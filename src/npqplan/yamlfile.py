@@ -1,9 +1,13 @@
-"""Hostile-input-safe YAML: bounded parsing, YAML 1.2 scalars, and where each value stood."""
+"""Hostile-input-safe YAML files: bounded reading and parsing, YAML 1.2 scalars, and where each
+value stood (FILE:LINE:COL)."""
 
 from __future__ import annotations
 
+import codecs
 import re
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
@@ -11,11 +15,13 @@ from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStar
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from npqplan.errors import InvalidFileError
-from npqplan.textfile import Position, line_at, position_in
 
+MAX_BYTES = 256 * 1024
 MAX_NODES = 20_000
 MAX_DEPTH = 32
 MAX_INT_DIGITS = 18
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 DataPath = tuple[str | int, ...]
 
@@ -25,6 +31,60 @@ _SURROGATE_REASON = (
     "text contains a \\uD800-\\uDFFF escape (half of a UTF-16 pair); write the character itself"
 )
 _STANDARD_TAG = "tag:yaml.org,2002:"
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+def read_text(path: Path, display: str | None = None) -> str:
+    """Read at most MAX_BYTES of a UTF-8 text file, or raise a located reason."""
+    # Every problem line names the file as the caller shows it, file-level ones included.
+    display = display or str(path)
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise InvalidFileError([f"{display}: is a folder, not a YAML file"])
+        # Opening a FIFO or a device could wait for ever or read without end.
+        if not stat.S_ISREG(mode):
+            raise InvalidFileError([f"{display}: is not a regular file"])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InvalidFileError([f"{display}: no such file"]) from None
+    except PermissionError:
+        raise InvalidFileError([f"{display}: permission denied"]) from None
+    except OSError as exc:
+        raise InvalidFileError([f"{display}: cannot be read ({exc.strerror})"]) from None
+    if len(raw) > MAX_BYTES:
+        raise InvalidFileError([f"{display}: file is larger than {MAX_BYTES // 1024} KiB"])
+    if b"\x00" in raw:
+        raise InvalidFileError([f"{display}: is a binary file, not YAML text"])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # Everything before the bad byte decoded, so the editor's line and column can be given.
+        bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+        before = raw[bom : exc.start].decode("utf-8")
+        reason = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        raise InvalidFileError(
+            [line_at(display, position_in(before, len(before)), reason)]
+        ) from None
+    if not text.strip():
+        raise InvalidFileError([f"{display}:1:1: file is empty"])
+    return text
+
+
+def position_in(text: str, index: int) -> Position:
+    """Line and column of text[index], counting line breaks as the YAML reader does."""
+    lines = _LINE_BREAK.split(text[:index])
+    return Position(len(lines), len(lines[-1]) + 1)
+
+
+def line_at(display: str, position: Position, reason: str) -> str:
+    return f"{display}:{position.line}:{position.column}: {reason}"
 
 
 @dataclass

@@ -1,0 +1,66 @@
+"""The command line: argv -> one library call per step -> print -> exit code.
+
+Each command group lives in its own module; this one gathers them, adds `--version` and shell
+completion, and is the one place a library error becomes a line on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from npqplan import __version__
+from npqplan.cli import hours, plan, programmes, progress
+from npqplan.cli.output import say, stdout
+from npqplan.errors import EXIT_BAD_INPUT, NpqplanError
+
+
+class _ReportedErrors(TyperGroup):
+    """Runs every command so that an NpqplanError ends it with its lines and its exit code, and
+    an option value typer refuses (a --format it does not know) with one line too."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NpqplanError as error:
+            for line in error.lines():
+                say(line)
+            raise typer.Exit(error.exit_code) from None
+        except typer.BadParameter as error:
+            say(f"error: {error.format_message().replace('Value error, ', '')}")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+app = typer.Typer(
+    cls=_ReportedErrors,
+    name="npqplan",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Plan an NPQ week by week around school terms, and keep to 1–2 hours a week.",
+)
+for group in (programmes, plan, hours, progress):
+    app.add_typer(group.app)
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        stdout.out(f"npqplan {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Plan an NPQ week by week around school terms, and keep to 1–2 hours a week."""
+
+
+def main() -> None:
+    app(prog_name="npqplan")

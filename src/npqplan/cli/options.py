@@ -1,0 +1,277 @@
+"""Every option shared by more than one command, the output formats, and every parse of a
+string the user typed: the one module that knows a flag's name."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from npqplan.errors import RequestValueError, UsageError
+from npqplan.request import PlanRequest, check_request, parse_date
+
+DEFAULTS = PlanRequest(programme="", start="")
+TODAY_ENV = "NPQPLAN_TODAY"
+MOST_STARTS = 60
+MAX_LOGGED_HOURS = 24.0
+MAX_NOTE_LENGTH = 500
+LONGEST_REMINDER = timedelta(days=7)
+_HOURS = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_MONTHS = re.compile(r"^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$")
+_REMINDER = re.compile(r"^(?:(\d{1,3})d)?(?:(\d{1,3})h)?(?:(\d{1,4})m)?$")
+
+# The flag each request value comes from, to say where a bad one was typed.
+FLAGS = {
+    "start": "--start",
+    "calendar": "--calendar",
+    "study_days": "--study-days",
+    "study_time": "--study-time",
+    "session_hours": "--session-hours",
+    "weekly_cap": "--weekly-cap",
+    "blocked": "--block",
+    "today": "--today",
+    "on": "--on",
+}
+
+
+class PlanFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class LogFormat(StrEnum):
+    CSV = "csv"
+
+
+# -- options --------------------------------------------------------------------------------
+
+ProgrammeOrCurrent = Annotated[
+    str | None,
+    # Described in each command's help: typer would list it with a type name beside it.
+    typer.Argument(metavar="PROGRAMME", hidden=True, show_default=False),
+]
+Start = Annotated[
+    str | None,
+    typer.Option(
+        "--start",
+        metavar="YYYY-MM",
+        help="The first teaching month, like 2024-09 (or a day: 2024-09-04).",
+    ),
+]
+Calendar = Annotated[
+    str,
+    typer.Option(
+        "--calendar", metavar="NAME", help="Bundled council term dates, like kent or birmingham."
+    ),
+]
+Terms = Annotated[
+    Path | None,
+    typer.Option("--terms", metavar="FILE", help="Your school's own term dates (YAML)."),
+]
+Cohort = Annotated[
+    Path | None,
+    typer.Option("--cohort", metavar="FILE", help="Your cohort's fixed dates (YAML)."),
+]
+StudyDays = Annotated[
+    str, typer.Option("--study-days", metavar="DAYS", help="Days for self-study, like tue,thu.")
+]
+StudyTime = Annotated[
+    str,
+    typer.Option(
+        "--study-time", metavar="HH:MM", help="When self-study starts (24-hour), like 16:30."
+    ),
+]
+SessionHours = Annotated[
+    float,
+    typer.Option("--session-hours", metavar="HOURS", help="Longest self-study session, in hours."),
+]
+WeeklyCap = Annotated[
+    float | None,
+    typer.Option(
+        "--weekly-cap",
+        metavar="HOURS",
+        help="Most self-study hours in a week (default: the target's top).",
+    ),
+]
+Block = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--block",
+        metavar="DATES",
+        help="A day or range to keep free: 2025-03-10 or 2025-03-10..2025-03-14 (repeatable).",
+    ),
+]
+HolidayStudy = Annotated[
+    bool, typer.Option("--holiday-study", help="Let self-study go into holiday weeks too.")
+]
+NoEstimates = Annotated[
+    bool,
+    typer.Option("--no-estimates", help="Refuse school years with no published term dates."),
+]
+Today = Annotated[
+    str | None,
+    typer.Option(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help=f"Take this date as today; {TODAY_ENV} does the same.",
+    ),
+]
+Output = Annotated[
+    str | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to this file (atomically) instead."),
+]
+ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", help="Output format.")]
+
+
+# -- the plan a command asks for --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanChoices:
+    """The calendar and preference options that schedule, check-hours and export share."""
+
+    calendar: str = DEFAULTS.calendar
+    terms: Path | None = None
+    cohort: Path | None = None
+    study_days: str = DEFAULTS.study_days
+    study_time: str = DEFAULTS.study_time
+    session_hours: float = DEFAULTS.session_hours
+    weekly_cap: float | None = DEFAULTS.weekly_cap
+    block: list[str] | None = None
+    holiday_study: bool = DEFAULTS.holiday_study
+    no_estimates: bool = not DEFAULTS.allow_estimates
+
+    def request(self, programme: str | None, start: str | None) -> PlanRequest | None:
+        """The request these options describe, checked; None when no programme is named."""
+        if programme is None and start is None:
+            return None
+        if programme is None or start is None:
+            missing = "--start YYYY-MM" if start is None else "a programme id"
+            raise UsageError(f"give both a programme and --start (missing {missing})")
+        request = PlanRequest(
+            programme=programme,
+            start=start,
+            calendar=self.calendar,
+            terms_file=str(self.terms) if self.terms else None,
+            cohort_file=str(self.cohort) if self.cohort else None,
+            study_days=self.study_days,
+            study_time=self.study_time,
+            session_hours=self.session_hours,
+            weekly_cap=self.weekly_cap,
+            blocked=tuple(self.block or ()),
+            holiday_study=self.holiday_study,
+            allow_estimates=not self.no_estimates,
+        )
+        with flag_names():
+            check_request(request)
+        return request.anchored()
+
+
+@contextmanager
+def flag_names() -> Iterator[None]:
+    """A bad value of a request, reported with the flag it was typed with."""
+    try:
+        yield
+    except RequestValueError as error:
+        flag = FLAGS.get(error.field, error.field)
+        raise UsageError(
+            f"{flag} {error.message}" if error.shown else f"{flag}: {error.message}"
+        ) from None
+
+
+# -- strings the user typed -------------------------------------------------------------------
+
+
+def today_from(option: str | None) -> date:
+    """--today, else NPQPLAN_TODAY, else the real date: the only place npqplan reads the clock."""
+    if option is not None:
+        with flag_names():
+            return parse_date(option, "today")
+    from_env = os.environ.get(TODAY_ENV)
+    if from_env:
+        try:
+            return parse_date(from_env, "today")
+        except RequestValueError as error:
+            raise UsageError(f"{TODAY_ENV} {error.message}") from None
+    return date.today()
+
+
+def day_on(option: str) -> date:
+    with flag_names():
+        return parse_date(option, "on")
+
+
+def start_months(text: str) -> list[str]:
+    """`2024-09..2025-08` -> every month from the first to the last, as YYYY-MM."""
+    match = _MONTHS.match(text)
+    if not match:
+        raise UsageError(f"--all-starts {text!r}: write two months, like 2024-09..2025-08")
+    first, last = (int(match[1]), int(match[2])), (int(match[3]), int(match[4]))
+    if not (1 <= first[1] <= 12 and 1 <= last[1] <= 12):
+        raise UsageError(f"--all-starts {text}: months run from 01 to 12")
+    count = (last[0] - first[0]) * 12 + last[1] - first[1] + 1
+    if count < 1:
+        raise UsageError(f"--all-starts {text}: the range ends before it starts")
+    if count > MOST_STARTS:
+        raise UsageError(f"--all-starts {text}: give at most {MOST_STARTS} months")
+    months = (first[0] * 12 + first[1] - 1 + offset for offset in range(count))
+    return [f"{month // 12:04d}-{month % 12 + 1:02d}" for month in months]
+
+
+def logged_hours(text: str) -> float:
+    """Quarter hours above 0 and at most 24, written as a plain number like 1.5."""
+    if text.startswith("--"):
+        raise UsageError(f"no such option: {text}; see 'npqplan log --help'")
+    if not _HOURS.match(text):
+        raise UsageError(f"HOURS {text!r}: give a number of hours, like 1.5")
+    hours = float(text)
+    if hours <= 0:
+        raise UsageError(f"HOURS {text}: log more than 0 hours")
+    if hours > MAX_LOGGED_HOURS:
+        raise UsageError(f"HOURS {text}: a day has only {MAX_LOGGED_HOURS:g} hours")
+    if round(hours * 4) != hours * 4:
+        raise UsageError(f"HOURS {text}: give quarter hours, like 0.25, 0.5 or 1.75")
+    return hours
+
+
+def note(text: str | None) -> str | None:
+    if text is None:
+        return None
+    if len(text) > MAX_NOTE_LENGTH:
+        raise UsageError(f"--note: keep a note to {MAX_NOTE_LENGTH} characters")
+    return text.strip() or None
+
+
+def entry_id(text: str) -> int:
+    if not text.isdigit() or int(text) == 0 or len(text) > 18:
+        raise UsageError(f"--undo {text!r}: give an entry id from 'npqplan log --list', like 3")
+    return int(text)
+
+
+def reminder(text: str) -> timedelta:
+    """`30m`, `2h`, `1d` or `1h30m`: how long before each session a reminder goes off."""
+    match = _REMINDER.match(text.strip().lower())
+    if text.strip() and match:
+        days, hours, minutes = (int(part) if part else 0 for part in match.groups())
+        value = timedelta(days=days, hours=hours, minutes=minutes)
+        if value <= LONGEST_REMINDER:
+            return value
+    raise UsageError(
+        f"--remind {text!r}: write how long before each session, like 30m, 2h or 1d "
+        "(at most 7 days)"
+    )

@@ -1,0 +1,34 @@
+"""Where commands print: results to standard output, diagnostics to standard error."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console, RenderableType
+
+from npqplan.atomic import write_output
+
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def say(line: str) -> None:
+    """A diagnostic line on standard error, printed as it is."""
+    stderr.print(line, markup=False)
+
+
+def plain_text(renderable: RenderableType, width: int = 100) -> str:
+    """What `renderable` prints, as plain text, for writing to a file."""
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    console.print(renderable)
+    # A file has no terminal to fill: the padding rich adds to the width of a table goes.
+    return "".join(line.rstrip() + "\n" for line in console.export_text().splitlines())
+
+
+def emit(text: str, output: str | None) -> None:
+    """Machine-readable text to standard output, or atomically to the file `output`."""
+    if output is None:
+        stdout.out(text, end="", highlight=False)
+        return
+    write_output(output, text.encode("utf-8"))
+    say(f"wrote {output}")

@@ -1,0 +1,161 @@
+"""Making a plan and taking it elsewhere: schedule, export."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from npqplan import current, formats, ics, paths, store
+from npqplan.atomic import write_output
+from npqplan.cli import options
+from npqplan.cli.options import DEFAULTS, PlanChoices, PlanFormat
+from npqplan.cli.output import emit, plain_text, say, stdout
+from npqplan.errors import UsageError
+from npqplan.render.plan import plan_view
+from npqplan.request import PlannedProgramme, PlanRequest, make_plan, parse_start
+
+# Reproducible output (https://reproducible-builds.org/specs/source-date-epoch/): when set,
+# DTSTAMP and LAST-MODIFIED use this instant instead of the clock.
+CLOCK_ENV = "SOURCE_DATE_EPOCH"
+
+app = typer.Typer()
+
+
+def _planned(request: PlanRequest | None) -> tuple[PlanRequest, PlannedProgramme]:
+    """The plan asked for, or the user's current one (re-planned, once they have re-planned)."""
+    if request is None:
+        mine = current.plans(paths.state_dir(), paths.user_programmes_dir(), paths.cache_dir())
+        return mine.request, mine.current
+    return request, make_plan(request, paths.user_programmes_dir(), paths.cache_dir())
+
+
+@app.command(short_help="Lay a programme out week by week.")
+def schedule(
+    programme: options.ProgrammeOrCurrent = None,
+    start: options.Start = None,
+    output_format: Annotated[
+        PlanFormat, typer.Option("--format", help="Output format.")
+    ] = PlanFormat.TABLE,
+    output: options.Output = None,
+    no_save: Annotated[
+        bool, typer.Option("--no-save", help="Do not make this your current plan.")
+    ] = False,
+    calendar: options.Calendar = DEFAULTS.calendar,
+    terms: options.Terms = None,
+    cohort: options.Cohort = None,
+    study_days: options.StudyDays = DEFAULTS.study_days,
+    study_time: options.StudyTime = DEFAULTS.study_time,
+    session_hours: options.SessionHours = DEFAULTS.session_hours,
+    weekly_cap: options.WeeklyCap = DEFAULTS.weekly_cap,
+    block: options.Block = None,
+    holiday_study: options.HolidayStudy = DEFAULTS.holiday_study,
+    no_estimates: options.NoEstimates = not DEFAULTS.allow_estimates,
+) -> None:
+    """Lay a programme out week by week from a start month, around school terms and holidays.
+
+    PROGRAMME is a programme id (see 'npqplan list') or a YAML file; with none, shows your
+    current plan.
+
+    Example: npqplan schedule npqel --start 2024-09
+    """
+    choices = PlanChoices(
+        calendar, terms, cohort, study_days, study_time, session_hours, weekly_cap, block,
+        holiday_study, no_estimates,
+    )  # fmt: skip
+    asked = choices.request(programme, start)
+    request, planned = _planned(asked)
+    plan = planned.plan
+    if output_format is PlanFormat.TABLE and output is None:
+        stdout.print(plan_view(plan))
+    else:
+        text = {
+            PlanFormat.TABLE: lambda: plain_text(plan_view(plan)),
+            PlanFormat.JSON: lambda: formats.plan_json(plan),
+            PlanFormat.CSV: lambda: formats.plan_csv(plan),
+            PlanFormat.MARKDOWN: lambda: formats.plan_markdown(plan),
+        }[output_format]()
+        emit(text, output)
+    # Saved last, so a command that fails has not changed the current plan.
+    if asked is not None and not no_save:
+        store.save_current_request(paths.state_dir(), request)
+
+
+def export_time() -> datetime:
+    """The export's DTSTAMP: the real clock, or SOURCE_DATE_EPOCH when it is set."""
+    value = os.environ.get(CLOCK_ENV)
+    if value is None or not value.strip():
+        return datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(int(value), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(
+            f"{CLOCK_ENV}={value!r}: give whole seconds since 1970-01-01 UTC, or unset it"
+        ) from None
+
+
+@app.command(short_help="Export a plan as an iCalendar file.")
+def export(
+    ics_file: Annotated[
+        str,
+        typer.Option(
+            "--ics",
+            metavar="FILE",
+            help="Write the iCalendar file here (atomically); '-' for standard output.",
+        ),
+    ],
+    programme: options.ProgrammeOrCurrent = None,
+    start: options.Start = None,
+    remind: Annotated[
+        str | None,
+        typer.Option(
+            "--remind",
+            metavar="TIME",
+            help="Add a reminder this long before each session, like 30m or 2h (off).",
+        ),
+    ] = None,
+    calendar: options.Calendar = DEFAULTS.calendar,
+    terms: options.Terms = None,
+    cohort: options.Cohort = None,
+    study_days: options.StudyDays = DEFAULTS.study_days,
+    study_time: options.StudyTime = DEFAULTS.study_time,
+    session_hours: options.SessionHours = DEFAULTS.session_hours,
+    weekly_cap: options.WeeklyCap = DEFAULTS.weekly_cap,
+    block: options.Block = None,
+    holiday_study: options.HolidayStudy = DEFAULTS.holiday_study,
+    no_estimates: options.NoEstimates = not DEFAULTS.allow_estimates,
+) -> None:
+    """Export a plan as an iCalendar (.ics) file for Google Calendar, Outlook or Apple Calendar.
+
+    PROGRAMME is a programme id or a YAML file; with none, exports your current plan. Import it
+    into a calendar of its own; after a re-plan, export again: moved sessions update and
+    dropped ones are marked cancelled.
+
+    Example: npqplan export npqel --start 2024-09 --ics npqel.ics
+    """
+    reminder = options.reminder(remind) if remind is not None else None
+    generated_at = export_time()
+    choices = PlanChoices(
+        calendar, terms, cohort, study_days, study_time, session_hours, weekly_cap, block,
+        holiday_study, no_estimates,
+    )  # fmt: skip
+    request, planned = _planned(choices.request(programme, start))
+    plan = planned.plan
+    state_dir = paths.state_dir()
+    key = ics.plan_key(plan.programme_id, parse_start(request.start))
+    result = ics.export_calendar(
+        plan,
+        key=key,
+        generated_at=generated_at,
+        previous=store.exported_events(state_dir, key),
+        options=ics.ExportOptions(reminder=reminder),
+    )
+    write_output(ics_file, result.data)
+    store.remember_export(state_dir, key, result.events)
+    where = "standard output" if ics_file == "-" else ics_file
+    say(
+        f"wrote {where}: {len(plan.sessions)} sessions "
+        f"({result.added} new, {result.updated} updated, {result.cancelled} cancelled)"
+    )

@@ -1,0 +1,72 @@
+"""The programme library: list, show, validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from npqplan import loader, paths
+from npqplan.cache import ParseCache
+from npqplan.cli.output import say, stdout
+from npqplan.errors import EXIT_BAD_INPUT, InvalidFileError
+from npqplan.render import programmes as render
+
+app = typer.Typer()
+
+
+@app.command("list", short_help="List the programmes, bundled and your own.")
+def list_programmes() -> None:
+    """List the bundled programmes and your own.
+
+    Example: npqplan list
+    """
+    entries = loader.library(paths.user_programmes_dir(), ParseCache(paths.cache_dir()))
+    stdout.print(render.programme_list(entries))
+
+
+@app.command(short_help="Show a programme in detail.")
+def show(
+    programme: Annotated[
+        str,
+        typer.Argument(metavar="PROGRAMME", hidden=True),
+    ],
+) -> None:
+    """Show a programme's terms, components, hours, sources and assumptions.
+
+    PROGRAMME is a programme id (see 'npqplan list') or a YAML file.
+
+    Example: npqplan show npqel
+    """
+    entry = loader.find_programme(
+        programme, paths.user_programmes_dir(), ParseCache(paths.cache_dir())
+    )
+    stdout.print(render.programme_detail(entry.programme))
+
+
+@app.command(short_help="Check programme files.")
+def validate(
+    files: Annotated[list[Path], typer.Argument(metavar="FILES", hidden=True)],
+) -> None:
+    """Check programme files; print 'ok' for each valid one and located errors otherwise.
+
+    FILES are programme YAML files.
+
+    Example: npqplan validate programmes/*.yaml
+    """
+    failed = False
+    for file in files:
+        try:
+            programme = loader.load_programme(file)
+        except InvalidFileError as error:
+            failed = True
+            for line in error.lines():
+                say(line)
+            continue
+        stdout.print(f"{file}: ok", markup=False)
+        difference = render.total_difference(programme)
+        if difference:
+            stdout.print(f"{file}: note: {difference}", markup=False)
+    if failed:
+        raise typer.Exit(EXIT_BAD_INPUT)

@@ -1,0 +1,164 @@
+"""Keeping track: log, status, replan."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from npqplan import current, formats, paths, progress, replan, store
+from npqplan.cli import options
+from npqplan.cli.options import LogFormat, ReportFormat
+from npqplan.cli.output import emit, stdout
+from npqplan.errors import UsageError
+from npqplan.render import progress as render
+from npqplan.request import preferences_of
+
+app = typer.Typer()
+
+
+@app.command(
+    short_help="Log study; list, undo or export the log.",
+    context_settings={"ignore_unknown_options": True},
+)
+def log(
+    hours: Annotated[
+        str | None,
+        typer.Argument(metavar="HOURS", hidden=True, show_default=False),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="YYYY-MM-DD", help="The day you studied (default: today)."),
+    ] = None,
+    component: Annotated[
+        str | None,
+        typer.Option(
+            "--component", "-c", metavar="NAME", help="Which component of your plan (any case)."
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="A few words to remember.")
+    ] = None,
+    list_entries: Annotated[
+        bool, typer.Option("--list", help="Show every entry with its id.")
+    ] = False,
+    undo: Annotated[
+        str | None, typer.Option("--undo", metavar="ID", help="Remove the entry with this id.")
+    ] = None,
+    export: Annotated[
+        LogFormat | None, typer.Option("--export", help="Write every entry in this format.")
+    ] = None,
+    output: options.Output = None,
+    today: options.Today = None,
+) -> None:
+    """Record study against your current plan, or list, undo or export what you logged.
+
+    HOURS are hours of study in quarter hours, like 0.5, 1 or 1.75.
+
+    Example: npqplan log 1.5 --on 2025-01-14 --component "learning journal"
+    """
+    modes = [hours is not None, list_entries, undo is not None, export is not None]
+    if sum(modes) != 1:
+        raise UsageError("give HOURS to log, or one of --list, --undo ID or --export csv")
+    if hours is None and (on, component, note) != (None, None, None):
+        raise UsageError("--on, --component and --note go with HOURS, like: npqplan log 1.5")
+    if output is not None and export is None:
+        raise UsageError("--output goes with --export csv")
+    state = paths.state_dir()
+    if list_entries:
+        stdout.print(render.log_table(store.log_entries(state)))
+    elif export is not None:
+        emit(formats.log_csv(store.log_entries(state)), output)
+    elif undo is not None:
+        number = options.entry_id(undo)
+        if not store.exists(state):
+            raise UsageError(f"--undo {number}: nothing has been logged yet")
+        removed = store.remove_entry(state, number)
+        if removed is None:
+            raise UsageError(f"--undo {number}: no such entry; see 'npqplan log --list'")
+        stdout.print(render.undone_line(removed), markup=False)
+    else:
+        assert hours is not None
+        _add(options.logged_hours(hours), on, component, note, today)
+
+
+def _add(
+    hours: float, on: str | None, component: str | None, note: str | None, today: str | None
+) -> None:
+    state = paths.state_dir()
+    text = options.note(note)
+    now = options.today_from(today)
+    day = options.day_on(on) if on is not None else now
+    plan = current.plans(state, paths.user_programmes_dir(), paths.cache_dir()).current.plan
+    try:
+        name = progress.match_component(component, plan) if component is not None else None
+    except UsageError as error:
+        raise UsageError(f"--component {error.message}") from None
+    try:
+        progress.check_log_day(day, plan, now)
+    except UsageError as error:
+        raise UsageError(f"--on {error.message}") from None
+    entry = store.add_entry(state, day, hours, name, text)
+    # Printed only once the entry is committed: a confirmation means the entry is on disk.
+    stdout.print(render.logged_line(entry), markup=False)
+
+
+@app.command(short_help="Where you stand against your plan.")
+def status(
+    output_format: options.ReportFormatOption = ReportFormat.TABLE,
+    today: options.Today = None,
+) -> None:
+    """Show hours done against the plan, engagement, a burn-up chart and what comes next.
+
+    Example: npqplan status --today 2025-01-20
+    """
+    now = options.today_from(today)
+    state = paths.state_dir()
+    found = current.plans(state, paths.user_programmes_dir(), paths.cache_dir())
+    report = progress.progress(
+        found.current.plan,
+        found.scheduled.plan,
+        store.log_entries(state),
+        now,
+        replanned_on=found.replanned_on,
+    )
+    if output_format is ReportFormat.JSON:
+        stdout.out(formats.status_json(found.current.plan, report), end="")
+    else:
+        stdout.print(render.status_view(found.current.plan, report))
+
+
+@app.command("replan", short_help="Catch up what you owe in the weeks ahead.")
+def replan_command(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Save without asking.")] = False,
+    today: options.Today = None,
+) -> None:
+    """Spread the hours you owe over the weeks ahead, under the weekly cap, and save it.
+
+    Fixed events and sessions still to come stay where they are; holidays stay free.
+
+    Example: npqplan replan --today 2025-01-20
+    """
+    now = options.today_from(today)
+    state = paths.state_dir()
+    found = current.plans(state, paths.user_programmes_dir(), paths.cache_dir())
+    old = found.current.plan
+    done = progress.done_by_component(store.log_entries(state), now)
+    new = replan.replan(old, found.current.calendar, done, now, preferences_of(found.request))
+    moved = replan.changes(old, new)
+    if not moved:
+        stdout.print(f"Nothing to re-plan: no hours are owed on {now.isoformat()}.")
+        return
+    stdout.print(render.replan_view(old, new, moved, replan.moved_hours(old, new, now), now))
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                "not saved: replan asks before saving and there is no terminal to ask at; "
+                "run 'npqplan replan --yes' to save it"
+            )
+        if not typer.confirm("Save this re-plan?", default=False):
+            stdout.print("Not saved.")
+            return
+    store.save_replan(state, found.request, found.base, now, new)
+    stdout.print("Saved: schedule, check-hours and export now use the re-planned plan.")

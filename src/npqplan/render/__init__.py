@@ -1,0 +1,1 @@
+"""Programmes, plans and reports -> rich renderables. Builds things to print; never prints."""

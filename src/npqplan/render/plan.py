@@ -1,0 +1,127 @@
+"""A plan -> rich renderables: its header, then week by week, grouped by term."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from npqplan.plan import FINAL_ASSESSMENT, Plan, Session, Week
+from npqplan.render.tables import table
+from npqplan.render.words import clock_text, day_text, hours_text
+
+BAR_QUARTERS = 12
+
+
+def load_bar(hours: float, target: tuple[float, float]) -> Text:
+    """Quarter hours as blocks, with a mark at the 1 h and 2 h lines: `████|██  |    `."""
+    filled = min(round(hours * 4), BAR_QUARTERS)
+    colour = "green" if target[0] <= hours <= target[1] else ("yellow" if hours else "dim")
+    if hours > target[1]:
+        colour = "red"
+    bar = Text()
+    for first in range(0, BAR_QUARTERS, 4):
+        if first:
+            bar.append("|", "dim")
+        blocks = min(max(filled - first, 0), 4)
+        bar.append("█" * blocks, colour)
+        bar.append(" " * (4 - blocks))
+    if round(hours * 4) > BAR_QUARTERS:
+        bar.append("+", colour)
+    return bar
+
+
+def _date_span(first: date, last: date) -> str:
+    return f"{day_text(first)} – {day_text(last)}"
+
+
+def plan_header(plan: Plan) -> Group:
+    weeks = len(plan.weeks)
+    average = plan.total_hours / weeks if weeks else 0.0
+    lines = [
+        Text(plan.title, style="bold"),
+        Text(f"Provider:  {plan.provider}"),
+        Text(f"Dates:     {_date_span(plan.start, plan.end)} ({weeks} weeks)"),
+        Text(
+            f"Hours:     {hours_text(plan.total_hours)} in all, {average:.2f} a week on average "
+            f"(target {hours_text(plan.target[0])}–{hours_text(plan.target[1])}, "
+            f"cap {hours_text(plan.weekly_cap)})"
+        ),
+        Text(f"Calendar:  {plan.calendar_name}"),
+    ]
+    if plan.declared_total is not None:
+        lines.append(Text(f"Declared:  {hours_text(plan.declared_total)} h by the provider"))
+    for warning in plan.warnings:
+        lines.append(Text(f"Note: {warning}", style="yellow"))
+    return Group(*lines)
+
+
+def _group_name(week: Week) -> str:
+    if week.label == FINAL_ASSESSMENT or week.label == "After the taught programme":
+        return FINAL_ASSESSMENT
+    return week.term or "Before the first term"
+
+
+def plan_view(plan: Plan) -> Group:
+    """The header, then week by week grouped by term, holiday runs folded into one line."""
+    parts: list[RenderableType] = [plan_header(plan)]
+    groups: list[tuple[str, list[Week]]] = []
+    for week in plan.weeks:
+        name = _group_name(week)
+        if groups and (groups[-1][0] == name or (week.holiday and not week.sessions)):
+            groups[-1][1].append(week)
+        else:
+            groups.append((name, [week]))
+    for name, weeks in groups:
+        parts += [Text(""), _term_table(name, weeks, plan.target)]
+    return Group(*parts)
+
+
+def _session_line(session: Session) -> str:
+    """A session as one short line inside its week: `Tue 16:30 Learning journal, 0.5 h`."""
+    day = session.day.strftime("%a")
+    if session.all_day:
+        when = day if session.end_date == session.day else f"{day}–{session.end_date:%a}"
+        when += " all day"
+    else:
+        when = f"{day} {clock_text(session.start)}" if session.start else day
+    fixed = " (fixed)" if session.fixed else ""
+    return f"{when} {session.component}, {hours_text(session.hours)} h{fixed}"
+
+
+def _term_table(name: str, weeks: Sequence[Week], target: tuple[float, float]) -> Table:
+    hours = sum(w.hours for w in weeks)
+    span = _date_span(weeks[0].week_start, weeks[-1].week_end)
+    listing = table(f"{name}: {hours_text(hours)} h ({span})")
+    listing.add_column("Week of", no_wrap=True)
+    listing.add_column("What to do", ratio=1)
+    listing.add_column("Hours", justify="right", no_wrap=True)
+    listing.add_column("Load 1h|2h|3h", no_wrap=True)
+    index = 0
+    while index < len(weeks):
+        week = weeks[index]
+        if week.holiday and not week.sessions:
+            run = [week]
+            while (
+                index + len(run) < len(weeks)
+                and weeks[index + len(run)].holiday
+                and not weeks[index + len(run)].sessions
+            ):
+                run.append(weeks[index + len(run)])
+            count = len(run)
+            label = f"{week.label}, {count} week{'s' if count > 1 else ''}"
+            listing.add_row(day_text(run[0].week_start, year=False), Text(label, style="dim"))
+            index += count
+            continue
+        lines = [_session_line(s) for s in week.sessions] or ["nothing planned"]
+        listing.add_row(
+            day_text(week.week_start, year=False),
+            "\n".join(lines),
+            hours_text(week.hours),
+            load_bar(week.hours, target),
+        )
+        index += 1
+    return listing

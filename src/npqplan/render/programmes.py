@@ -1,0 +1,144 @@
+"""Programmes -> rich renderables: the library list and one programme in detail."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from npqplan.loader import ProgrammeEntry
+from npqplan.render.tables import table
+from npqplan.render.words import hours_text
+from npqplan.schema import Component, Programme
+
+
+def programme_list(entries: Sequence[ProgrammeEntry]) -> Table:
+    listing = table("NPQ programmes", caption="Hours: the route map plus the final assessment.")
+    listing.add_column("ID", style="bold", no_wrap=True)
+    listing.add_column("NPQ", no_wrap=True)
+    listing.add_column("Provider", ratio=1)
+    listing.add_column("Months", justify="right")
+    listing.add_column("Hours", justify="right")
+    listing.add_column("From")
+    for entry in entries:
+        programme = entry.programme
+        listing.add_row(
+            programme.id,
+            programme.qualification.value,
+            programme.provider,
+            str(programme.duration_months),
+            hours_text(programme.total_hours),
+            entry.origin,
+        )
+    return listing
+
+
+def _figure(component: Component) -> str:
+    if component.source and component.assumed:
+        return "quoted, part assumed"
+    return "quoted" if component.source else "assumed"
+
+
+def _component_detail(component: Component) -> str:
+    parts = []
+    if component.session_count > 1:
+        parts.append(f"{component.session_count} sessions")
+    if component.days:
+        parts.append(f"{component.days} day{'s' if component.days > 1 else ''} each")
+    if component.dates:
+        parts.append("fixed dates")
+    return ", ".join(parts)
+
+
+def _components_table(title: str, components: Sequence[Component]) -> Table:
+    listing = table(title, show_footer=True)
+    listing.add_column("Component", footer="Total", ratio=1)
+    listing.add_column("Kind, delivery")
+    listing.add_column(
+        "Hours", justify="right", footer=hours_text(sum(c.hours for c in components))
+    )
+    listing.add_column("Sessions")
+    listing.add_column("Figure")
+    for component in components:
+        listing.add_row(
+            component.name,
+            f"{component.kind.value}, {component.delivery.value}",
+            hours_text(component.hours),
+            _component_detail(component),
+            _figure(component),
+        )
+    return listing
+
+
+def total_difference(programme: Programme) -> str | None:
+    """A sentence when the provider's stated total and its own route map disagree."""
+    declared = programme.declared_total
+    if declared is None or declared.hours == programme.guided_hours:
+        return None
+    gap = declared.hours - programme.guided_hours
+    direction = "more" if gap > 0 else "fewer"
+    return (
+        f"The provider states {hours_text(declared.hours)} h in total; its route map adds up to "
+        f"{hours_text(programme.guided_hours)} h ({hours_text(abs(gap))} h {direction} stated). "
+        f"The plan schedules the route map."
+    )
+
+
+def programme_detail(programme: Programme) -> Group:
+    parts: list[RenderableType] = [
+        Text(f"{programme.title}", style="bold"),
+        Text(
+            f"{programme.qualification.value} · {programme.provider} · "
+            f"{programme.duration_months} months · target "
+            f"{hours_text(programme.weekly_target.min_hours)}–"
+            f"{hours_text(programme.weekly_target.max_hours)} h a week"
+        ),
+        Text(""),
+    ]
+    for term in programme.terms:
+        parts.append(_components_table(term.name, term.components))
+    if programme.across_terms:
+        label = "Across all terms" if programme.terms else "Across the whole programme"
+        parts.append(_components_table(label, programme.across_terms))
+    if programme.assessment:
+        assessment = programme.assessment
+        parts.append(
+            Text(
+                f"Final assessment: {assessment.name}: {hours_text(assessment.hours)} h in a "
+                f"{assessment.window_days}-day window after the taught programme."
+            )
+        )
+    parts.append(_kind_totals(programme))
+    parts.append(Text(f"Route-map hours: {hours_text(programme.guided_hours)}"))
+    if programme.declared_total:
+        parts.append(Text(f"Declared total:  {hours_text(programme.declared_total.hours)}"))
+    difference = total_difference(programme)
+    if difference:
+        parts.append(Text(difference, style="yellow"))
+    parts.append(Text("\nSources", style="bold"))
+    for source in programme.sources:
+        parts.append(Text(f"  {source.doc}: {source.title}"))
+    assumptions = programme.assumptions()
+    if assumptions:
+        parts.append(Text("\nAssumptions", style="bold"))
+        seen: set[tuple[str, str]] = set()
+        for name, reason in assumptions:
+            if (name, reason) not in seen:
+                seen.add((name, reason))
+                parts.append(Text(f"  {name}: {reason}"))
+    return Group(*parts)
+
+
+def _kind_totals(programme: Programme) -> Table:
+    by_kind: dict[str, float] = defaultdict(float)
+    for component in programme.all_components():
+        by_kind[component.kind.value] += component.hours
+    listing = table("Hours by kind")
+    listing.add_column("Kind")
+    listing.add_column("Hours", justify="right")
+    for kind, hours in sorted(by_kind.items(), key=lambda item: (-item[1], item[0])):
+        listing.add_row(kind, hours_text(hours))
+    return listing

@@ -1,0 +1,45 @@
+"""The one way npqplan writes hours, dates and a session for people. Plain text, no rich."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, time
+
+from npqplan.plan import Session
+
+
+def round_hours(hours: float) -> float:
+    """Hours for people and JSON: two decimals, no float noise."""
+    return math.floor(hours * 100 + 0.5) / 100
+
+
+def hours_text(hours: float) -> str:
+    """Hours as people write them: 2, 1.5, 0.25, 1.17."""
+    return f"{round_hours(hours):g}"
+
+
+def clock_text(value: time | None) -> str | None:
+    """`16:30`, or None for an all-day session."""
+    return value.isoformat(timespec="minutes") if value else None
+
+
+def day_text(day: date, *, weekday: bool = False, year: bool = True) -> str:
+    """`2 Sep 2024`; with `weekday`, `Mon 2 Sep 2024`; without `year`, `2 Sep`."""
+    text = f"{day.day} {day:%b}"
+    if year:
+        text += f" {day.year}"
+    return f"{day:%a} {text}" if weekday else text
+
+
+def describe_session(session: Session) -> str:
+    """`Tue 3 Sep 16:30–17:00  Learning journal (0.5 h)` or `Thu 24 Oct – Fri 25 Oct  ...`."""
+    day = day_text(session.day, weekday=True, year=False)
+    if session.all_day:
+        if session.end_date != session.day:
+            when = f"{day} – {day_text(session.end_date, weekday=True, year=False)}"
+        else:
+            when = f"{day}, all day"
+    else:
+        when = f"{day} {clock_text(session.start)}–{clock_text(session.end)}"
+    marker = " [fixed]" if session.fixed else ""
+    return f"{when}  {session.component} ({hours_text(session.hours)} h){marker}"
