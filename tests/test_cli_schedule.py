@@ -265,16 +265,6 @@ def test_user_programmes_are_found_by_id(run_cli: RunCli, tmp_path: Path) -> Non
     assert "my-npqsl" in run_cli("list").stdout
 
 
-def test_every_command_has_help_with_an_example(run_cli: RunCli) -> None:
-    overview = run_cli("--help")
-    assert overview.returncode == 0
-    commands = ["list", "show", "validate", "schedule"]
-    for command in commands:
-        result = run_cli(command, "--help")
-        assert result.returncode == 0, command
-        assert "Example: npqplan" in result.stdout, command
-
-
 def test_python_dash_m_and_the_readme_command_agree() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "npqplan schedule npqel --start 2024-09" in readme

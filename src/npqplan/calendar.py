@@ -110,7 +110,7 @@ def build_calendar(
     if missing:
         raise CalendarError(
             f"{dates.name} has no term dates for {', '.join(missing)}; give your school's dates "
-            "with --terms FILE, or drop --no-estimates to use the usual English pattern"
+            "as a terms file, or allow estimates from the usual English pattern"
         )
     return SchoolCalendar(dates.name, tuple(terms), dict(bank_holidays))
 

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from npqplan.hours import FlaggedWeek, HoursReport, LoggedHours, Verdict, Window
 from npqplan.plan import Week
-from npqplan.render.tables import table
+from npqplan.render.tables import KeptTogether, table
 from npqplan.render.words import day_text, describe_session, hours_text
 
 ROW_HOURS = 0.5
@@ -213,10 +213,10 @@ class WeeklyChart:
         ]
 
 
-def _flag_row(flagged: FlaggedWeek) -> tuple[str, str, str]:
+def _flag_row(flagged: FlaggedWeek) -> tuple[str, str, KeptTogether]:
     week = flagged.week
     lines = [describe_session(s) for s in week.sessions] or ["nothing planned"]
-    return (day_text(week.week_start), hours_text(week.hours), "\n".join(lines))
+    return (day_text(week.week_start), hours_text(week.hours), KeptTogether("\n".join(lines)))
 
 
 def flagged_tables(report: HoursReport) -> list[Table]:

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from npqplan.plan import FINAL_ASSESSMENT, Plan, Session, Week
-from npqplan.render.tables import table
+from npqplan.render.tables import KeptTogether, table
 from npqplan.render.words import clock_text, day_text, hours_text
 
 BAR_QUARTERS = 12
@@ -119,7 +119,7 @@ def _term_table(name: str, weeks: Sequence[Week], target: tuple[float, float]) -
         lines = [_session_line(s) for s in week.sessions] or ["nothing planned"]
         listing.add_row(
             day_text(week.week_start, year=False),
-            "\n".join(lines),
+            KeptTogether("\n".join(lines)),
             hours_text(week.hours),
             load_bar(week.hours, target),
         )

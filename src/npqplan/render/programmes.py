@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from npqplan.loader import ProgrammeEntry
-from npqplan.render.tables import table
+from npqplan.render.tables import indented, table
 from npqplan.render.words import hours_text
 from npqplan.schema import Component, Programme
 
@@ -120,7 +120,7 @@ def programme_detail(programme: Programme) -> Group:
         parts.append(Text(difference, style="yellow"))
     parts.append(Text("\nSources", style="bold"))
     for source in programme.sources:
-        parts.append(Text(f"  {source.doc}: {source.title}"))
+        parts.append(indented(f"{source.doc}: {source.title}"))
     assumptions = programme.assumptions()
     if assumptions:
         parts.append(Text("\nAssumptions", style="bold"))
@@ -128,7 +128,7 @@ def programme_detail(programme: Programme) -> Group:
         for name, reason in assumptions:
             if (name, reason) not in seen:
                 seen.add((name, reason))
-                parts.append(Text(f"  {name}: {reason}"))
+                parts.append(indented(f"{name}: {reason}"))
     return Group(*parts)
 
 

@@ -19,7 +19,7 @@ from npqplan.progress import (
     LogEntry,
     ProgressReport,
 )
-from npqplan.render.tables import table
+from npqplan.render.tables import indented, table
 from npqplan.render.words import day_text, describe_session, hours_text
 from npqplan.replan import Change
 
@@ -208,8 +208,8 @@ def _month_axis(points: Sequence[BurnUpPoint]) -> str:
 def next_sessions(sessions: Sequence[Session]) -> RenderableType:
     if not sessions:
         return Text("Next two weeks: nothing planned")
-    lines = [Text("Next two weeks", style="bold")]
-    lines += [Text(f"  {describe_session(s)}") for s in sessions]
+    lines: list[RenderableType] = [Text("Next two weeks", style="bold")]
+    lines += [indented(describe_session(s)) for s in sessions]
     return Group(*lines)
 
 
@@ -250,9 +250,10 @@ def _when(session: Session) -> str:
 
 def change_table(found: Sequence[Change]) -> Table:
     listing = table()
-    listing.add_column("Component", overflow="fold")
-    listing.add_column("Was")
-    listing.add_column("Now")
+    # Whole dates and hours; the component's name wraps when 80 columns are not enough.
+    listing.add_column("Component", ratio=1, overflow="fold")
+    listing.add_column("Was", no_wrap=True)
+    listing.add_column("Now", no_wrap=True)
     for change in found:
         before, after = change.before, change.after
         was = f"{_when(before)}, {hours_text(before.hours)} h" if before else "new catch-up session"
