@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from npqplan.calendar import SchoolCalendar
 from npqplan.errors import ScheduleError
-from npqplan.plan import Plan, Preferences, Session, monday_of, to_units
+from npqplan.plan import LATEST_END, Plan, Preferences, Session, monday_of, to_units
 from npqplan.progress import progress
-from npqplan.replan import LATEST_END, REPLAN_NOTE, changes, moved_hours, replan
+from npqplan.replan import REPLAN_NOTE, changes, moved_hours, replan
 from npqplan.request import PlannedProgramme, PlanRequest, make_plan, preferences_of
 from npqplan.scheduler import FixedDates, build_plan
 

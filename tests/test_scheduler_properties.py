@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from npqplan.calendar import SchoolCalendar, build_calendar, england_bank_holidays
 from npqplan.formats import plan_json
 from npqplan.loader import load_file, load_programme
-from npqplan.plan import Plan, Preferences, monday_of
+from npqplan.plan import LATEST_END, Plan, Preferences, monday_of
 from npqplan.request import bundled_calendar_path
 from npqplan.scheduler import build_plan
-from npqplan.schema import Programme, TermDatesFile
+from npqplan.schema import Delivery, Programme, TermDatesFile
 
 PROGRAMMES = sorted((Path(__file__).parents[1] / "programmes").glob("*.yaml"))
 START_MONTHS = [
@@ -79,7 +79,10 @@ def check_invariants(
             if not prefs.holiday_study:
                 assert not week.holiday, session
             if session.start is not None and session.end is not None:
-                assert session.start < session.end or session.end == time(0, 0)
+                assert session.start < session.end, session
+            if session.delivery is Delivery.SELF_DIRECTED and not session.all_day:
+                assert session.end is not None
+                assert session.end <= LATEST_END, session
 
 
 @pytest.mark.parametrize("path", PROGRAMMES, ids=lambda p: p.stem)
@@ -103,7 +106,7 @@ def preferences(draw: st.DrawFn) -> Preferences:
     blocked_days = draw(st.integers(0, 10))
     return Preferences(
         study_days=draw(weekday_sets),
-        study_time=time(draw(st.integers(6, 20)), draw(st.sampled_from([0, 15, 30, 45]))),
+        study_time=time(draw(st.integers(6, 21)), draw(st.sampled_from([0, 15, 30, 45]))),
         session_hours=draw(st.sampled_from([0.5, 0.75, 1.0, 1.5, 2.0])),
         weekly_cap=draw(st.sampled_from([None, 1.0, 1.5, 2.0, 3.0])),
         blocked=frozenset(blocked_start + timedelta(days=n) for n in range(blocked_days)),

@@ -11,6 +11,8 @@ ACROSS_ALL_TERMS = "Across all terms"
 FINAL_ASSESSMENT = "Final assessment"
 UNITS_PER_HOUR = 4
 MINUTES_PER_UNIT = 60 // UNITS_PER_HOUR
+# Evening study ends by this time: a plan never books self-study later, nor past midnight.
+LATEST_END = time(23, 0)
 
 
 def to_units(hours: float) -> int:

@@ -33,6 +33,7 @@ from datetime import date, datetime, time, timedelta
 from npqplan.calendar import SchoolCalendar
 from npqplan.errors import ScheduleError
 from npqplan.plan import (
+    LATEST_END,
     MINUTES_PER_UNIT,
     Plan,
     Preferences,
@@ -42,11 +43,9 @@ from npqplan.plan import (
     to_hours,
     to_units,
 )
-from npqplan.scheduler import level_fill, split_units
+from npqplan.scheduler import level_fill, split_units, within_room
 
 REPLAN_NOTE = "Re-planned on"
-# Catch-up can stretch an evening this far, and no further, when the weeks ahead are full.
-LATEST_END = time(23, 0)
 
 
 @dataclass(frozen=True)
@@ -231,16 +230,7 @@ def _allot(
     over = any(allotted[w] and load.get(w, 0) + allotted[w] > cap for w in weeks)
     if over and total <= under_cap:
         allotted = level_fill(total, weeks, load, cap, grain=1)
-    while True:
-        excess = sum(max(0, allotted[w] - room[w]) for w in weeks)
-        if not excess:
-            return allotted
-        for week in weeks:
-            allotted[week] = min(allotted[week], room[week])
-        open_weeks = [w for w in weeks if allotted[w] < room[w]]
-        so_far = {w: load.get(w, 0) + allotted[w] for w in open_weeks}
-        for week, extra in level_fill(excess, open_weeks, so_far, cap, grain=1).items():
-            allotted[week] += extra
+    return within_room(allotted, weeks, load, cap, room)
 
 
 def _sessions(

@@ -11,14 +11,14 @@ import difflib
 import math
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from npqplan import cache as caches
 from npqplan.calendar import SchoolCalendar, build_calendar, england_bank_holidays
 from npqplan.errors import RequestValueError, UsageError
 from npqplan.loader import ProgrammeEntry, find_programme, load_file
-from npqplan.plan import Plan, Preferences
+from npqplan.plan import LATEST_END, Plan, Preferences
 from npqplan.scheduler import FixedDates, build_plan
 from npqplan.schema import CohortFile, Programme, TermDatesFile
 
@@ -170,9 +170,18 @@ def preferences_of(request: PlanRequest) -> Preferences:
     cap = request.weekly_cap
     if cap is not None and not 0.25 <= cap <= 40:
         raise RequestValueError("weekly_cap", "", "give hours between 0.25 and 40")
+    study_time = parse_time(request.study_time, "study_time")
+    latest = datetime.combine(date.min, LATEST_END) - timedelta(hours=hours)
+    if study_time > latest.time():
+        raise RequestValueError(
+            "study_time",
+            request.study_time,
+            f"a {hours:g} h session from then ends after {LATEST_END:%H:%M}; "
+            f"the latest start that fits is {latest:%H:%M}",
+        )
     return Preferences(
         study_days=parse_weekdays(request.study_days),
-        study_time=parse_time(request.study_time, "study_time"),
+        study_time=study_time,
         session_hours=hours,
         weekly_cap=cap,
         blocked=parse_blocked(request.blocked),

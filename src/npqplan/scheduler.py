@@ -36,6 +36,7 @@ from npqplan.errors import ScheduleError
 from npqplan.plan import (
     ACROSS_ALL_TERMS,
     FINAL_ASSESSMENT,
+    LATEST_END,
     MINUTES_PER_UNIT,
     Plan,
     Preferences,
@@ -396,7 +397,20 @@ class _Builder:
     def _fill_segment(self, segment: _Segment, pool: list[tuple[Component, str, int]]) -> None:
         weeks = segment.study_weeks or segment.weeks
         total = sum(units for _, _, units in pool)
-        allotted = level_fill(total, weeks, self.load, self.cap_units)
+        room = {monday: sum(map(self._room, self._study_days(monday))) for monday in weeks}
+        if sum(room.values()) < total:
+            raise ScheduleError(
+                f"{segment.label}: {to_hours(total):g} h of self-study do not fit into the "
+                f"evenings from {self.prefs.study_time:%H:%M} to {LATEST_END:%H:%M} on the days "
+                "free for study; start earlier, or let self-study go into holidays"
+            )
+        allotted = within_room(
+            level_fill(total, weeks, self.load, self.cap_units),
+            weeks,
+            self.load,
+            self.cap_units,
+            room,
+        )
         over = [w for w in weeks if self.load[w] + allotted[w] > self.cap_units and allotted[w]]
         if over:
             self.warnings.append(
@@ -409,6 +423,24 @@ class _Builder:
             self._sessions_in_week(monday, per_week[monday])
             self.load[monday] += allotted[monday]
 
+    def _study_days(self, monday: date) -> list[date]:
+        """The days of a week self-study can use: study days free of all-day events first."""
+        usable = [
+            d
+            for d in self.weekdays(monday)
+            if self.study_day_ok(d) and not any(e.start is None for e in self.events.get(d, []))
+        ]
+        return usable or [d for d in self.weekdays(monday) if self.study_day_ok(d)]
+
+    def _evening(self, day: date) -> time:
+        """When a day is free for study: the study time, or after the day's last session."""
+        ends = [e.end for e in self.events.get(day, []) if e.end is not None]
+        return max([self.prefs.study_time, *ends])
+
+    def _room(self, day: date) -> int:
+        """Units of study a day holds between its evening and LATEST_END."""
+        return units_between(self._evening(day), LATEST_END)
+
     def _sessions_in_week(self, monday: date, shares: list[tuple[Component, str, int]]) -> None:
         chunk = max(1, to_units(self.prefs.session_hours))
         pieces = [
@@ -418,13 +450,7 @@ class _Builder:
         ]
         if not pieces:
             return
-        usable = [
-            d
-            for d in self.weekdays(monday)
-            if self.study_day_ok(d) and not any(e.start is None for e in self.events.get(d, []))
-        ]
-        if not usable:
-            usable = [d for d in self.weekdays(monday) if self.study_day_ok(d)]
+        usable = self._study_days(monday)
         preferred = [d for d in usable if d.weekday() in self.prefs.study_days]
         others = [d for d in usable if d.weekday() not in self.prefs.study_days]
         days = preferred or others[:1]
@@ -432,15 +458,28 @@ class _Builder:
             extra = others.pop(0)
             if extra not in days:
                 days.append(extra)
-        cursor: dict[date, time] = {}
-        for day in days:
-            ends = [e.end for e in self.events.get(day, []) if e.end is not None]
-            cursor[day] = max([self.prefs.study_time, *ends])
+        spare = [d for d in usable if d not in days]
+        cursor = {day: self._evening(day) for day in usable}
         placed: dict[tuple[date, str, str], _Event] = {}
         order: list[tuple[date, str, str]] = []
         components: dict[tuple[date, str, str], Component] = {}
-        for position, (component, term, size) in enumerate(pieces):
-            day = days[position % len(days)]
+        waiting = list(pieces)
+        position = -1
+        while waiting:
+            component, term, size = waiting.pop(0)
+            position += 1
+            turn = position % len(days)
+            # The next study day in turn; another day, or part of the piece, only when the
+            # evening would run past LATEST_END (the week's allotment fits its evenings).
+            candidates = [*days[turn:], *days[:turn], *spare]
+            day = next(
+                (d for d in candidates if units_between(cursor[d], LATEST_END) >= size), None
+            )
+            if day is None:
+                day = max(candidates, key=lambda d: units_between(cursor[d], LATEST_END))
+                fits = units_between(cursor[day], LATEST_END)
+                waiting.insert(0, (component, term, size - fits))
+                size = fits
             key = (day, term, component.name)
             previous = placed.get(key)
             if previous is not None and previous.end == cursor[day]:
@@ -561,6 +600,34 @@ class _Builder:
         names = [self.calendar.holiday_name(d) for d in self.weekdays(monday)]
         plain = [n for n in names if n and n not in self.calendar.bank_holidays.values()]
         return plain[0] if plain else next((n for n in names if n), "Holiday")
+
+
+def units_between(start: time, end: time) -> int:
+    """Whole units from `start` to `end` on one day; none when `end` is not later."""
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    return max(0, minutes // MINUTES_PER_UNIT)
+
+
+def within_room(
+    allotted: Mapping[date, int],
+    weeks: Sequence[date],
+    load: Mapping[date, int],
+    cap: int,
+    room: Mapping[date, int],
+) -> dict[date, int]:
+    """`allotted` with no week given more than its evenings hold: the excess goes, level, to
+    the weeks that still have room. The caller makes sure all of it fits somewhere."""
+    result = dict(allotted)
+    while True:
+        excess = sum(max(0, result[w] - room[w]) for w in weeks)
+        if not excess:
+            return result
+        for week in weeks:
+            result[week] = min(result[week], room[week])
+        open_weeks = [w for w in weeks if result[w] < room[w]]
+        so_far = {w: load.get(w, 0) + result[w] for w in open_weeks}
+        for week, extra in level_fill(excess, open_weeks, so_far, cap, grain=1).items():
+            result[week] += extra
 
 
 def level_fill(
