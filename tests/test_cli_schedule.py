@@ -23,8 +23,11 @@ def assert_golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8"), f"{name} changed; regenerate if intended"
 
 
-def test_schedule_npqel_from_september_2024_matches_the_golden_table(run_cli: RunCli) -> None:
-    result = run_cli("schedule", "npqel", "--start", "2024-09")
+def test_schedule_npqel_from_september_2024_matches_the_golden_table(
+    run_process: RunCli,
+) -> None:
+    """Through a real process: `python -m npqplan`, its pipe, its exit code."""
+    result = run_process("schedule", "npqel", "--start", "2024-09")
     assert result.returncode == 0, result.stderr
     assert_golden("npqel-2024-09.txt", result.stdout)
 

@@ -61,5 +61,17 @@ class ScheduleError(NpqplanError):
     """The programme cannot be laid out from this start with these preferences."""
 
 
+class BrokenPlanError(NpqplanError):
+    """A plan that breaks its own rules: a bug in npqplan, never shown or saved."""
+
+    exit_code = EXIT_BROKEN_PLAN
+
+    def __init__(self, fault: str) -> None:
+        super().__init__(
+            f"internal error: the plan breaks its own rules ({fault}); nothing was shown or "
+            "saved. This is a bug in npqplan: please report it with the command you ran"
+        )
+
+
 class StateError(NpqplanError):
     """The user's saved state is missing or cannot be used."""

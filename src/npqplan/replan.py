@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from npqplan.calendar import SchoolCalendar
+from npqplan.checks import check_plan
 from npqplan.errors import ScheduleError
 from npqplan.plan import (
     LATEST_END,
@@ -99,11 +100,13 @@ def replan(
         note += f"; {len(over)} week(s) go over the {plan.weekly_cap:g} h weekly cap "
         note += f"(from {over[0].isoformat()})"
     warnings = tuple(w for w in plan.warnings if not w.startswith(REPLAN_NOTE))
-    return replace(
+    new = replace(
         plan,
         weeks=_regroup(plan.weeks, [*kept, *catch_up]),
         warnings=(*warnings, note),
     )
+    check_plan(new, hours=plan.total_hours, calendar=calendar, preferences=preferences)
+    return new
 
 
 def _window(

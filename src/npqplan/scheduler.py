@@ -32,6 +32,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from npqplan.calendar import SchoolCalendar
+from npqplan.checks import check_plan
 from npqplan.errors import ScheduleError
 from npqplan.plan import (
     ACROSS_ALL_TERMS,
@@ -111,8 +112,10 @@ def build_plan(
     assessment_start: date | None = None,
 ) -> Plan:
     """Lay `programme` out week by week from `start`; see the module docstring for the rules."""
-    builder = _Builder(programme, calendar, start, preferences or Preferences(), fixed_dates or {})
-    return builder.build(assessment_start)
+    chosen = preferences or Preferences()
+    plan = _Builder(programme, calendar, start, chosen, fixed_dates or {}).build(assessment_start)
+    check_plan(plan, hours=programme.total_hours, calendar=calendar, preferences=chosen)
+    return plan
 
 
 class _Builder:
