@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from npqplan.plan import Plan, Session
+from npqplan.plan import ExportedEvent, Plan, Session
 from npqplan.render.words import hours_text
 from npqplan.schema import ComponentKind, Delivery
 
@@ -36,20 +36,6 @@ _VERB_BY_KIND = {
     ComponentKind.PROJECT: "Work on",
 }
 _VERB_BY_DELIVERY = {Delivery.ONLINE: "Join online", Delivery.IN_PERSON: "Attend"}
-
-
-@dataclass(frozen=True)
-class ExportedEvent:
-    """What one export said about one event; the next export of the plan compares with it."""
-
-    uid: str
-    fingerprint: str
-    sequence: int
-    # UTC; when the event last changed after its first export (None while sequence is 0).
-    modified: datetime | None
-    # The session as exported, so that a session a re-plan drops can still be cancelled.
-    session: Session
-    cancelled: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from npqplan.schema import ComponentKind, Delivery
 
@@ -111,3 +111,17 @@ class Plan:
     @property
     def total_hours(self) -> float:
         return sum(week.hours for week in self.weeks)
+
+
+@dataclass(frozen=True)
+class ExportedEvent:
+    """What one export said about one event; the next export of the plan compares with it."""
+
+    uid: str
+    fingerprint: str
+    sequence: int
+    # UTC; when the event last changed after its first export (None while sequence is 0).
+    modified: datetime | None
+    # The session as exported, so that a session a re-plan drops can still be cancelled.
+    session: Session
+    cancelled: bool = False

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from npqplan.errors import StateError, UsageError
-from npqplan.ics import ExportedEvent
-from npqplan.plan import Plan, Session, Week
+from npqplan.plan import ExportedEvent, Plan, Session, Week
 from npqplan.progress import LogEntry
 from npqplan.request import PlanRequest
 from npqplan.schema import ComponentKind, Delivery

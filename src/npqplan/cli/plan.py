@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from npqplan import current, formats, ics, paths, store
+from npqplan import current, formats, paths, store
 from npqplan.atomic import write_output
 from npqplan.cli import options
 from npqplan.cli.options import DEFAULTS, PlanChoices, PlanFormat
@@ -135,6 +135,9 @@ def export(
 
     Example: npqplan export npqel --start 2024-09 --ics npqel.ics
     """
+    # icalendar takes longer to import than a plan takes to make; only this command needs it.
+    from npqplan import ics
+
     reminder = options.reminder(remind) if remind is not None else None
     generated_at = export_time()
     choices = PlanChoices(
