@@ -10,6 +10,7 @@ import pytest
 
 from npqplan.cache import bank_holidays as cached_bank_holidays
 from npqplan.calendar import build_calendar, england_bank_holidays, school_days
+from npqplan.errors import RequestValueError
 from npqplan.loader import load_file
 from npqplan.request import bank_holidays, bundled_calendar_path, bundled_calendars
 from npqplan.schema import TermDatesFile
@@ -45,3 +46,27 @@ def test_a_damaged_bank_holiday_cache_means_asking_the_package_again(tmp_path: P
     cached.write_text("2024-13-45 Nonsense day\n", encoding="utf-8")
     assert cached_bank_holidays(tmp_path, 2024, 2025) is None
     assert bank_holidays(2024, 2025, tmp_path) == first
+
+
+def test_every_bundled_year_cites_where_its_dates_come_from() -> None:
+    for council in bundled_calendars():
+        dates = load_file(bundled_calendar_path(council), TermDatesFile)
+        assert dates.area, council
+        for year in dates.years:
+            assert (
+                "http" in year.source
+                or "shared/reference" in year.source
+                or "quoted" in (year.source)
+            ), (council, year.year)
+
+
+@pytest.mark.parametrize("typed", ["Birmingham", "BIRMINGHAM", " birmingham "])
+def test_a_calendar_is_found_in_any_case(typed: str) -> None:
+    assert bundled_calendar_path(typed).name == "birmingham.yaml"
+
+
+def test_a_misspelt_calendar_gets_a_did_you_mean() -> None:
+    with pytest.raises(RequestValueError) as caught:
+        bundled_calendar_path("birmingam")
+    assert caught.value.message.startswith("'birmingam': did you mean 'birmingham'? ")
+    assert "west-sussex" in caught.value.message

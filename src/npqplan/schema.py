@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 # Bump whenever a stored model's meaning changes: the parse cache keeps nothing across it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 PROGRAMME_ID_PATTERN = r"^[a-z0-9-]+$"
 
 
@@ -338,6 +338,7 @@ class TermDatesFile(_Strict):
 
     id: Annotated[str, Field(strict=True, pattern=PROGRAMME_ID_PATTERN, max_length=60)]
     name: Name
+    area: Name | None = None
     notes: Text | None = None
     years: tuple[SchoolYearDates, ...] = Field(min_length=1, max_length=50)
 
