@@ -20,11 +20,10 @@ from npqplan.errors import RequestValueError, UsageError
 from npqplan.loader import ProgrammeEntry, find_programme, load_file
 from npqplan.plan import LATEST_END, Plan, Preferences
 from npqplan.scheduler import FixedDates, build_plan
-from npqplan.schema import CohortFile, Programme, TermDatesFile
+from npqplan.schema import FIRST_YEAR, LAST_YEAR, CohortFile, Programme, TermDatesFile
 
 DEFAULT_CALENDAR = "kent"
 BUNDLED_CALENDARS_DIR = Path(__file__).with_name("calendars")
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 LONGEST_BLOCK_DAYS = 400
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")

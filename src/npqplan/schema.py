@@ -24,6 +24,7 @@ from pydantic import (
 # Bump whenever a stored model's meaning changes: the parse cache keeps nothing across it.
 SCHEMA_VERSION = 3
 PROGRAMME_ID_PATTERN = r"^[a-z0-9-]+$"
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class Qualification(StrEnum):
@@ -99,7 +100,14 @@ def _quarter_hours(value: float) -> float:
     return value
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+def _supported_year(value: date) -> date:
+    # A plan is made of school years; 9999-12-31 would make the calendar build for minutes.
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"must be a date from {FIRST_YEAR} to {LAST_YEAR} (got {value})")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_supported_year)]
 ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 Hours = Annotated[
     float,

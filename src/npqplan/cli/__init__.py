@@ -6,6 +6,9 @@ completion, and is the one place a library error becomes a line on stderr and an
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -14,7 +17,7 @@ from typer.core import TyperGroup
 from npqplan import __version__
 from npqplan.cli import hours, plan, programmes, progress
 from npqplan.cli.output import say, stdout
-from npqplan.errors import EXIT_BAD_INPUT, NpqplanError
+from npqplan.errors import EXIT_BAD_INPUT, EXIT_OK, NpqplanError
 
 
 class _ReportedErrors(TyperGroup):
@@ -30,6 +33,16 @@ class _ReportedErrors(TyperGroup):
             raise typer.Exit(error.exit_code) from None
         except typer.BadParameter as error:
             say(f"error: {error.format_message().replace('Value error, ', '')}")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except BrokenPipeError:
+            # The reader went away (`npqplan schedule | head`): stop quietly, and point standard
+            # output at nothing so that the final flush does not fail on the closed pipe.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(EXIT_OK) from None
+        except OSError as error:
+            # Every file npqplan writes reports its own errors; what is left is standard output.
+            say(f"error: cannot write the output: {error.strerror or error}")
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
 

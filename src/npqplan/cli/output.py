@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 from rich.console import Console, RenderableType
 
 from npqplan.atomic import write_output
+from npqplan.errors import EXIT_OK
 
-stdout = Console(highlight=False)
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader went away (`npqplan schedule | head`): rich points the output at nothing;
+        end quietly, and with 0, since 1 means a check found the plan outside its target."""
+        with contextlib.suppress(SystemExit):
+            super().on_broken_pipe()  # rich exits with 1 once the output is redirected
+        raise SystemExit(EXIT_OK)
+
+
+stdout = _Console(highlight=False)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
