@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,12 @@ def test_schedule_with_no_current_plan_says_how_to_make_one(run_cli: RunCli) -> 
             "the latest start that fits is 22:00",
         ),
         (["--start", "9999-12"], "error: --start 9999-12: give a year from 2000 to 2100"),
+        (
+            ["--start", "2024-09", "--study-days", "mon,sat"],
+            "error: --study-days 'mon,sat': study days are Monday to Friday, as plans keep "
+            "weekends free; drop sat",
+        ),
+        (["--start", "2024-09", "--study-days", "Sat,Sun"], "drop sat,sun"),
         (["--start", "2024-09", "--block", "2024-10-40"], "error: --block 2024-10-40: no such"),
         (["--start", "2024-09", "--format", "pdf"], "error: Invalid value for '--format': 'pdf'"),
         (
@@ -277,3 +284,15 @@ def test_user_programmes_are_found_by_id(run_cli: RunCli, tmp_path: Path) -> Non
 def test_python_dash_m_and_the_readme_command_agree() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "npqplan schedule npqel --start 2024-09" in readme
+
+
+def test_self_study_keeps_to_the_study_days_given(run_cli: RunCli) -> None:
+    """`--study-days mon` once still booked 24 Tuesday sessions."""
+    result = run_cli("schedule", "npqel", "--start", "2024-09", "--study-days", "mon", "--format",
+                     "json", "--no-save")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sessions = [s for w in json.loads(result.stdout)["weeks"] for s in w["sessions"]]
+    flexible = [s for s in sessions if s["kind"] in {"self-study", "journal", "project"}]
+    assert flexible
+    days = {date.fromisoformat(s["date"]).strftime("%a") for s in flexible if not s["fixed"]}
+    assert days == {"Mon"}

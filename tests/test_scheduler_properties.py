@@ -83,6 +83,7 @@ def check_invariants(
             if session.delivery is Delivery.SELF_DIRECTED and not session.all_day:
                 assert session.end is not None
                 assert session.end <= LATEST_END, session
+                assert session.day.weekday() in prefs.study_days, session
 
 
 @pytest.mark.parametrize("path", PROGRAMMES, ids=lambda p: p.stem)

@@ -127,8 +127,15 @@ def parse_weekdays(text: str) -> tuple[int, ...]:
             "study_days", repr(text), "use day names separated by commas, like tue,thu"
         )
     days = sorted({WEEKDAY_NAMES.index(n) for n in names})
-    if all(d >= 5 for d in days):
-        raise RequestValueError("study_days", "", "pick at least one weekday (Monday to Friday)")
+    weekend = [WEEKDAY_NAMES[d] for d in days if d >= 5]
+    if weekend:
+        # Plans keep weekends free, so a weekend study day would be ignored: say so instead.
+        raise RequestValueError(
+            "study_days",
+            repr(text),
+            "study days are Monday to Friday, as plans keep weekends free; "
+            f"drop {','.join(weekend)}",
+        )
     return tuple(days)
 
 

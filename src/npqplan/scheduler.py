@@ -165,6 +165,10 @@ class _Builder:
             and day not in self.prefs.blocked
         )
 
+    def is_study_day(self, day: date) -> bool:
+        """One of the participant's study days, free for study."""
+        return day.weekday() in self.prefs.study_days and self.study_day_ok(day)
+
     def weekdays(self, monday: date) -> list[date]:
         return [monday + timedelta(days=offset) for offset in range(5)]
 
@@ -196,7 +200,7 @@ class _Builder:
         for index, segment in enumerate(found):
             following_start = found[index + 1].start if index + 1 < len(found) else None
             until = following_start - timedelta(days=1) if following_start else self.taught_end
-            segment.study_weeks = self._weeks_between(segment.start, until, self.study_day_ok)
+            segment.study_weeks = self._weeks_between(segment.start, until, self.is_study_day)
         return found
 
     def _equal_parts(self, segments: Sequence[_Segment], parts: int) -> list[_Segment]:
@@ -404,8 +408,8 @@ class _Builder:
         if sum(room.values()) < total:
             raise ScheduleError(
                 f"{segment.label}: {to_hours(total):g} h of self-study do not fit into the "
-                f"evenings from {self.prefs.study_time:%H:%M} to {LATEST_END:%H:%M} on the days "
-                "free for study; start earlier, or let self-study go into holidays"
+                f"evenings from {self.prefs.study_time:%H:%M} to {LATEST_END:%H:%M} of your "
+                "study days; choose more study days or an earlier study time"
             )
         allotted = within_room(
             level_fill(total, weeks, self.load, self.cap_units),
@@ -427,13 +431,11 @@ class _Builder:
             self.load[monday] += allotted[monday]
 
     def _study_days(self, monday: date) -> list[date]:
-        """The days of a week self-study can use: study days free of all-day events first."""
-        usable = [
-            d
-            for d in self.weekdays(monday)
-            if self.study_day_ok(d) and not any(e.start is None for e in self.events.get(d, []))
-        ]
-        return usable or [d for d in self.weekdays(monday) if self.study_day_ok(d)]
+        """The participant's study days in a week that are free for study; those without an
+        all-day event, unless every one has one."""
+        chosen = [d for d in self.weekdays(monday) if self.is_study_day(d)]
+        clear = [d for d in chosen if not any(e.start is None for e in self.events.get(d, []))]
+        return clear or chosen
 
     def _evening(self, day: date) -> time:
         """When a day is free for study: the study time, or after the day's last session."""
@@ -453,16 +455,8 @@ class _Builder:
         ]
         if not pieces:
             return
-        usable = self._study_days(monday)
-        preferred = [d for d in usable if d.weekday() in self.prefs.study_days]
-        others = [d for d in usable if d.weekday() not in self.prefs.study_days]
-        days = preferred or others[:1]
-        while len(days) < len(pieces) and others:
-            extra = others.pop(0)
-            if extra not in days:
-                days.append(extra)
-        spare = [d for d in usable if d not in days]
-        cursor = {day: self._evening(day) for day in usable}
+        days = self._study_days(monday)
+        cursor = {day: self._evening(day) for day in days}
         placed: dict[tuple[date, str, str], _Event] = {}
         order: list[tuple[date, str, str]] = []
         components: dict[tuple[date, str, str], Component] = {}
@@ -472,9 +466,9 @@ class _Builder:
             component, term, size = waiting.pop(0)
             position += 1
             turn = position % len(days)
-            # The next study day in turn; another day, or part of the piece, only when the
-            # evening would run past LATEST_END (the week's allotment fits its evenings).
-            candidates = [*days[turn:], *days[:turn], *spare]
+            # The next study day in turn; another study day, or part of the piece, only when
+            # the evening would run past LATEST_END (the week's allotment fits its evenings).
+            candidates = [*days[turn:], *days[:turn]]
             day = next(
                 (d for d in candidates if units_between(cursor[d], LATEST_END) >= size), None
             )
