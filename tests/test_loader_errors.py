@@ -19,6 +19,7 @@ from npqplan.errors import InvalidFileError
 from npqplan.loader import MAX_REPORTED_ERRORS, load_programme
 from npqplan.schema import Programme
 from npqplan.yamlfile import MAX_BYTES
+from tests.conftest import RunCli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = FIXTURES / "invalid"
@@ -295,3 +296,30 @@ def test_more_than_fifty_problems_are_cut_short(tmp_path: Path) -> None:
 def test_the_bundled_example_still_loads() -> None:
     example = Path(__file__).parents[1] / "programmes" / "npqel.yaml"
     assert isinstance(load_programme(example), Programme)
+
+
+def test_a_file_that_is_not_a_programme_is_one_line_and_echoes_nothing(tmp_path: Path) -> None:
+    secret = tmp_path / "shadow"
+    secret.write_text(
+        "".join(f"user{n}:$y$j9T$secret{n}:19000:0:99999:7:::\n" for n in range(29)), "utf-8"
+    )
+    with pytest.raises(InvalidFileError) as caught:
+        load_programme(secret)
+    (line,) = caught.value.lines()
+    assert line.startswith(f"{secret}:1:1: not a programme file: it has none of the keys")
+    assert "secret" not in line.removeprefix(str(secret))
+
+
+def test_one_broken_user_programme_is_skipped_and_the_rest_still_list(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    folder = tmp_path / "user-programmes"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("id: broken\ntitle: Half written\n", encoding="utf-8")
+    result = run_cli("list")
+    assert result.returncode == 0, result.stderr
+    assert "npqel" in result.stdout
+    assert result.stderr == (
+        f"warning: skipped {folder / 'broken.yaml'}:1:1: qualification: required key is "
+        "missing (and 3 more problems)\n"
+    )

@@ -35,6 +35,11 @@ _short_repr.maxstring = 40
 _short_repr.maxother = 40
 
 FileT = TypeVar("FileT", bound=BaseModel)
+FILE_KINDS = {
+    "Programme": "a programme",
+    "TermDatesFile": "a term dates",
+    "CohortFile": "a cohort dates",
+}
 
 
 @dataclass(frozen=True)
@@ -86,13 +91,33 @@ def _yaml_files(folder: Path | None) -> Iterator[Path]:
     yield from sorted(p for p in folder.glob("*.yaml") if _ID.match(p.stem) and p.is_file())
 
 
-def library(user_dir: Path | None, cache: ParseCache | None = None) -> list[ProgrammeEntry]:
-    """Every bundled programme, then every programme in the user's folder (by file name)."""
-    entries: list[ProgrammeEntry] = []
-    for origin, folder in (("bundled", bundled_programmes_dir()), ("user", user_dir)):
-        for path in _yaml_files(folder):
-            entries.append(ProgrammeEntry(load_programme(path, cache=cache), origin, path))
-    return entries
+@dataclass(frozen=True)
+class Library:
+    """Every programme that loads, and one line for each of the user's files that does not."""
+
+    entries: tuple[ProgrammeEntry, ...]
+    skipped: tuple[str, ...]
+
+
+def library(user_dir: Path | None, cache: ParseCache | None = None) -> Library:
+    """Every bundled programme, then every programme in the user's folder (by file name).
+
+    A broken file of the user's is skipped and named, so the rest still list; a broken bundled
+    one is a bug and raises.
+    """
+    entries = [
+        ProgrammeEntry(load_programme(path, cache=cache), "bundled", path)
+        for path in _yaml_files(bundled_programmes_dir())
+    ]
+    skipped: list[str] = []
+    for path in _yaml_files(user_dir):
+        try:
+            entries.append(ProgrammeEntry(load_programme(path, cache=cache), "user", path))
+        except InvalidFileError as error:
+            extra = len(error.lines()) - 1
+            more = f" (and {extra} more problem{'s' if extra > 1 else ''})" if extra else ""
+            skipped.append(f"{error.lines()[0]}{more}")
+    return Library(tuple(entries), tuple(skipped))
 
 
 def known_ids(user_dir: Path | None) -> list[str]:
@@ -136,6 +161,15 @@ def _validated(located: LocatedData, model: type[FileT], display: str) -> FileT:
         kind = "a list" if isinstance(located.data, list) else "a single value"
         raise InvalidFileError(
             [f"{display}:1:1: the file must be a mapping of keys to values (got {kind})"]
+        )
+    if not located.data.keys() & model.model_fields.keys():
+        # Not a file of this kind at all (a password file, someone's notes): say so in one
+        # line rather than list, and so echo, every key it has.
+        raise InvalidFileError(
+            [
+                f"{display}:1:1: not {FILE_KINDS.get(model.__name__, 'an npqplan')} file: "
+                f"it has none of the keys such a file has ({', '.join(model.model_fields)})"
+            ]
         )
     try:
         return model.model_validate(located.data)

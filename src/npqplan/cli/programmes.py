@@ -22,8 +22,10 @@ def list_programmes() -> None:
 
     Example: npqplan list
     """
-    entries = loader.library(paths.user_programmes_dir(), ParseCache(paths.cache_dir()))
-    stdout.print(render.programme_list(entries))
+    found = loader.library(paths.user_programmes_dir(), ParseCache(paths.cache_dir()))
+    stdout.print(render.programme_list(found.entries))
+    for problem in found.skipped:
+        say(f"warning: skipped {problem}")
 
 
 @app.command(short_help="Show a programme in detail.")
