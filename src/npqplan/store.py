@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
@@ -447,8 +447,16 @@ def exported_events(state_dir: Path, plan_key: str) -> list[ExportedEvent]:
         raise _damaged(state_dir, f"the record of earlier exports of {plan_key}", exc) from None
 
 
-def remember_export(state_dir: Path, plan_key: str, events: Iterable[ExportedEvent]) -> None:
-    """Replace what is remembered about this plan's export, all at once."""
+def remember_export(
+    state_dir: Path,
+    plan_key: str,
+    events: Iterable[ExportedEvent],
+    *,
+    write: Callable[[], None] = lambda: None,
+) -> None:
+    """Replace what is remembered about this plan's export, all at once, and call `write` (the
+    file the record describes) before the record commits: a failed write records nothing, and
+    a record that cannot be stored (a full disk) fails before the file is written."""
     rows = [
         (
             plan_key,
@@ -469,3 +477,4 @@ def remember_export(state_dir: Path, plan_key: str, events: Iterable[ExportedEve
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        write()

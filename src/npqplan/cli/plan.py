@@ -155,8 +155,9 @@ def export(
         previous=store.exported_events(state_dir, key),
         options=ics.ExportOptions(reminder=reminder),
     )
-    write_output(ics_file, result.data)
-    store.remember_export(state_dir, key, result.events)
+    store.remember_export(
+        state_dir, key, result.events, write=lambda: write_output(ics_file, result.data)
+    )
     where = "standard output" if ics_file == "-" else ics_file
     say(
         f"wrote {where}: {len(plan.sessions)} sessions "
