@@ -296,3 +296,56 @@ def test_self_study_keeps_to_the_study_days_given(run_cli: RunCli) -> None:
     assert flexible
     days = {date.fromisoformat(s["date"]).strftime("%a") for s in flexible if not s["fixed"]}
     assert days == {"Mon"}
+
+
+def cohort_file(tmp_path: Path, sessions: str) -> str:
+    path = tmp_path / "cohort.yaml"
+    path.write_text(f"programme: npqel\nsessions:\n{sessions}", encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("sessions", "message"),
+    [
+        (
+            "  - {term: Term one, component: Residential event, dates: [2024-08-15]}\n",
+            "error: 'Residential event' in 'Term one' is fixed on 2024-08-15, outside the plan "
+            "(2024-09-02 to 2026-03-01); check the date and the start month\n",
+        ),
+        (
+            "  - term: Term one\n    component: Coaching\n"
+            "    dates: [2024-10-01, 2024-10-08, 2024-10-15]\n",
+            "error: 3 date(s) are fixed for 'Coaching' in 'Term one', which has 2 session(s); "
+            "give one date per session\n",
+        ),
+    ],
+    ids=["before-the-start", "more-dates-than-sessions"],
+)
+def test_fixed_dates_that_cannot_be_kept_are_bad_input_not_lost_hours(
+    run_cli: RunCli, tmp_path: Path, sessions: str, message: str
+) -> None:
+    """A fixed date before the start once dropped its component's hours with exit 0."""
+    cohort = cohort_file(tmp_path, sessions)
+    result = run_cli("schedule", "npqel", "--start", "2024-09", "--cohort", cohort)
+    assert (result.returncode, result.stderr) == (2, message)
+
+
+def test_a_fixed_date_at_a_weekend_or_in_half_term_stands_with_a_warning(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    cohort = cohort_file(
+        tmp_path,
+        "  - {term: Term one, component: Coaching, dates: [2024-10-05, 2024-10-29]}\n",
+    )
+    result = run_cli(
+        "schedule", "npqel", "--start", "2024-09", "--cohort", cohort, "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["total_hours"] == 93
+    assert plan["warnings"] == [
+        "Coaching is fixed on Sat 5 Oct 2024, at a weekend; kept as the provider set it",
+        "Coaching is fixed on Tue 29 Oct 2024, in the Half-term; kept as the provider set it",
+    ]
+    coaching = [s for w in plan["weeks"] for s in w["sessions"] if s["component"] == "Coaching"]
+    assert {s["date"] for s in coaching if s["term"] == "Term one"} == {"2024-10-05", "2024-10-29"}

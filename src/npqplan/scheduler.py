@@ -277,6 +277,7 @@ class _Builder:
         count = len(fixed.dates) if fixed else component.session_count
         shares = split_units(to_units(component.hours), count)
         if fixed:
+            self._check_fixed(component, term, fixed.dates, weeks)
             for day, units in zip(fixed.dates, shares, strict=True):
                 self._add_fixed(component, term, day, units, fixed.time)
             return
@@ -288,6 +289,49 @@ class _Builder:
             targets = spread_indices(count, len(weeks))
         for target, units in zip(targets, shares, strict=True):
             self._add_default(component, term, weeks, min(target, len(weeks) - 1), units)
+
+    def _check_fixed(
+        self, component: Component, term: str, dates: Sequence[date], weeks: Sequence[date]
+    ) -> None:
+        """Dates the provider fixed: outside the plan or not one per session is an error; at a
+        weekend, in a holiday or outside the component's term they stand, with a warning."""
+        where = f"{component.name!r} in {term!r}"
+        if component.sessions is not None and len(dates) != component.sessions:
+            raise ScheduleError(
+                f"{len(dates)} date(s) are fixed for {where}, which has {component.sessions} "
+                "session(s); give one date per session"
+            )
+        if len(dates) > to_units(component.hours):
+            raise ScheduleError(
+                f"{len(dates)} dates are fixed for {where}, more than its "
+                f"{component.hours:g} h hold in quarter hours"
+            )
+        for day in dates:
+            if not self.first_day <= day <= self.taught_end:
+                raise ScheduleError(
+                    f"{where} is fixed on {day.isoformat()}, outside the plan "
+                    f"({self.first_day.isoformat()} to {self.taught_end.isoformat()}); check "
+                    "the date and the start month"
+                )
+            why = self._not_a_school_day(day)
+            if why is None and term != ACROSS_ALL_TERMS and monday_of(day) not in weeks:
+                why = f"outside {term}"
+            if why is not None:
+                self.warnings.append(
+                    f"{component.name} is fixed on {day:%a} {day.day} {day:%b %Y}, {why}; "
+                    "kept as the provider set it"
+                )
+
+    def _not_a_school_day(self, day: date) -> str | None:
+        if day.weekday() >= 5:
+            return "at a weekend"
+        if day in self.calendar.bank_holidays:
+            return f"on a bank holiday ({self.calendar.bank_holidays[day]})"
+        if not self.calendar.is_school_day(day):
+            return f"in the {self.calendar.holiday_name(day) or 'school holiday'}"
+        if day in self.prefs.blocked:
+            return "on a day you blocked"
+        return None
 
     def _add_fixed(
         self, component: Component, term: str, day: date, units: int, at: time | None
@@ -504,6 +548,11 @@ class _Builder:
         if assessment is None:
             return
         given = start or assessment.start
+        if given is not None and given < self.first_day:
+            raise ScheduleError(
+                f"the final assessment is fixed to start on {given.isoformat()}, before the "
+                f"plan starts ({self.first_day.isoformat()}); check the date and the start month"
+            )
         first = given or self._assessment_window(assessment.window_days)
         days = [first + timedelta(days=offset) for offset in range(assessment.window_days)]
         by_week: dict[date, list[date]] = defaultdict(list)
