@@ -298,3 +298,21 @@ def test_today_comes_from_the_environment_too(run_cli: RunCli, npqplan_home: Pat
         "target_hours": [7, 14],
         "against_target": "within",
     }
+
+
+def test_the_declared_total_is_compared_with_the_route_map_not_the_assessment(
+    run_cli: RunCli,
+) -> None:
+    """check-hours once said npqel schedules '18 h more' than declared, counting the 20 h
+    assessment no declared total includes, while show said the provider declares 2 h more."""
+    returncode, data = check_json(run_cli, "npqel", "--start", "2024-09")
+    assert returncode == 0
+    assert (data["total_hours"], data["route_map_hours"], data["assessment_hours"]) == (93, 73, 20)
+    assert data["declared_total"] == 75
+    table = run_cli("check-hours", "npqel", "--start", "2024-09").stdout
+    assert "the provider declares 75 h for the route map (2 h fewer in the plan)" in " ".join(
+        table.split()
+    )
+    shown = run_cli("show", "npqel").stdout
+    assert "Route-map hours: 73 (67 h quoted, 6 h assumed)" in shown
+    assert "its route map adds up to 73 h (2 h more stated)" in " ".join(shown.split())

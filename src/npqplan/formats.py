@@ -150,6 +150,8 @@ def hours_report_dict(report: HoursReport) -> dict[str, Any]:
         "term_weeks": len(report.term_weeks),
         "total_hours": json_hours(report.total_hours),
         "declared_total": None if plan.declared_total is None else json_hours(plan.declared_total),
+        "route_map_hours": json_hours(report.route_map_hours),
+        "assessment_hours": json_hours(report.assessment_hours),
         "average_hours_per_week": report.average_hours_per_week,
         "average_hours_per_term_week": report.average_hours_per_term_week,
         "terms": [

@@ -122,6 +122,16 @@ class HoursReport:
         return self.plan.total_hours
 
     @property
+    def assessment_hours(self) -> float:
+        """The final assessment's hours, which no declared total includes."""
+        return sum(s.hours for s in self.plan.sessions if s.term == FINAL_ASSESSMENT)
+
+    @property
+    def route_map_hours(self) -> float:
+        """Every hour but the final assessment's: what a provider's declared total counts."""
+        return self.total_hours - self.assessment_hours
+
+    @property
     def term_weeks(self) -> tuple[Week, ...]:
         return tuple(w for w in self.plan.weeks if not w.holiday)
 

@@ -195,6 +195,14 @@ class Component(_Strict):
         return session_count_of(self.sessions, self.dates)
 
     @property
+    def hours_quoted(self) -> bool:
+        """Whether the quoted words give this component's hours (`4` in "for 4 hours")."""
+        if self.source is None:
+            return False
+        figure = re.escape(f"{self.hours:g}")
+        return re.search(rf"(?<![\d.]){figure}(?![\d]|\.\d)", self.source.quote) is not None
+
+    @property
     def is_flexible(self) -> bool:
         """Self-directed work fits wherever the participant has time; the rest are events."""
         return self.delivery is Delivery.SELF_DIRECTED and self.days is None and not self.dates
@@ -281,6 +289,16 @@ class Programme(_Strict):
     @property
     def total_hours(self) -> float:
         return self.guided_hours + (self.assessment.hours if self.assessment else 0)
+
+    @property
+    def quoted_hours(self) -> float:
+        """Route-map hours whose figure stands in the words quoted from a source."""
+        return sum(c.hours for c in self.all_components() if c.hours_quoted)
+
+    @property
+    def assumed_hours(self) -> float:
+        """Route-map hours that no source gives: assumptions of ours, each with its reason."""
+        return self.guided_hours - self.quoted_hours
 
     def assumptions(self) -> list[tuple[str, str]]:
         """(what, why) for every figure that is an assumption rather than a quote."""

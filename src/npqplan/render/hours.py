@@ -89,17 +89,24 @@ def summary(report: HoursReport) -> Group:
 
 
 def _totals(report: HoursReport) -> str:
+    """Scheduled hours, and the route map's compared like with like with the declared total,
+    which no provider makes include the final assessment."""
     scheduled = f"{hours_text(report.total_hours)} scheduled"
+    if report.assessment_hours:
+        scheduled += (
+            f" ({hours_text(report.route_map_hours)} of the route map, "
+            f"{hours_text(report.assessment_hours)} of the final assessment)"
+        )
     declared = report.plan.declared_total
     if declared is None:
         return scheduled
-    gap = report.total_hours - declared
+    gap = report.route_map_hours - declared
     if gap == 0:
-        return f"{scheduled}, as the provider declares"
+        return f"{scheduled}; the route map is what the provider declares"
     more = "more" if gap > 0 else "fewer"
     return (
-        f"{scheduled}; the provider declares {hours_text(declared)} "
-        f"({hours_text(abs(gap))} h {more} scheduled)"
+        f"{scheduled}; the provider declares {hours_text(declared)} h for the route map "
+        f"({hours_text(abs(gap))} h {more} in the plan)"
     )
 
 

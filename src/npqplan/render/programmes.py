@@ -112,7 +112,13 @@ def programme_detail(programme: Programme) -> Group:
             )
         )
     parts.append(_kind_totals(programme))
-    parts.append(Text(f"Route-map hours: {hours_text(programme.guided_hours)}"))
+    parts.append(
+        Text(
+            f"Route-map hours: {hours_text(programme.guided_hours)} "
+            f"({hours_text(programme.quoted_hours)} h quoted, "
+            f"{hours_text(programme.assumed_hours)} h assumed)"
+        )
+    )
     if programme.declared_total:
         parts.append(Text(f"Declared total:  {hours_text(programme.declared_total.hours)}"))
     difference = total_difference(programme)
