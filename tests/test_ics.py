@@ -939,3 +939,21 @@ def test_a_caldav_server_stores_serves_and_updates_the_plan(caldav: CalDav) -> N
         for e in icalendar.Calendar.from_ical(served).walk("VEVENT")
     }
     assert sequences == {e.uid: e.sequence for e in second.events}
+
+
+def test_the_calendar_name_is_escaped_and_a_cancelled_event_is_free_time() -> None:
+    """A title with ';' or ',' was cut short by vobject in NAME and X-WR-CALNAME, a bare CR
+    was written raw, and a cancelled session stayed busy in calendars that ignore STATUS."""
+    plan = replace(make("npqel"), title="Leading; learning, and\rmore")
+    data = export(plan).data
+    assert b"NAME:Leading\\; learning\\, and\\nmore: study plan\r\n" in data
+    assert b"X-WR-CALNAME:Leading\\; learning\\, and\\nmore: study plan\r\n" in data
+    assert b"\r" not in data.replace(b"\r\n", b"")
+    whole = make("npqel")
+    first = export(whole)
+    again = export(replace(whole, weeks=whole.weeks[:-2]), previous=first.events)
+    events = icalendar.Calendar.from_ical(again.data).walk("VEVENT")
+    assert {str(e["STATUS"]): str(e["TRANSP"]) for e in events} == {
+        "CONFIRMED": "OPAQUE",
+        "CANCELLED": "TRANSPARENT",
+    }

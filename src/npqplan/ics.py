@@ -142,8 +142,10 @@ def _calendar(plan: Plan) -> icalendar.Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", calendar_name(plan))
-    calendar.add("x-wr-calname", calendar_name(plan))
+    # icalendar writes unknown properties raw: vText escapes ';', ',' and '\\' as TEXT needs.
+    name = icalendar.vText(calendar_name(plan))
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", TZID)
     calendar.add_component(london_timezone())
     return calendar
@@ -242,6 +244,8 @@ def _vevent(
     if session.location:
         vevent.add("location", session.location)
     vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    # Calendars that ignore STATUS still show a cancelled session as free time.
+    vevent.add("transp", "TRANSPARENT" if event.cancelled else "OPAQUE")
     if options.reminder is not None and not event.cancelled:
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
