@@ -49,7 +49,9 @@ def npqel(run_cli: RunCli) -> RunCli:
 # -- log, status, replan -----------------------------------------------------------------------
 
 
-def test_log_then_status_then_replan_then_status_shows_nothing_behind(npqel: RunCli) -> None:
+def test_log_then_status_then_replan_then_status_shows_only_the_missed_events_behind(
+    npqel: RunCli,
+) -> None:
     logged = npqel(
         "log", "4", "--on", "2024-09-04", "--component", "online INDUCTION conference", env=TODAY
     )
@@ -65,24 +67,33 @@ def test_log_then_status_then_replan_then_status_shows_nothing_behind(npqel: Run
 
     planned = npqel("replan", "--yes", env=TODAY)
     assert planned.returncode == 0, planned.stderr
+    # 14 of the 20.25 h are live events (coaching, peer group, the residential): not re-spread
     assert planned.stdout.startswith(
-        "Re-plan on Mon 20 Jan 2025: 20.25 h owed move into the weeks ahead; "
+        "Re-plan on Mon 20 Jan 2025: 6.25 h owed move into the weeks ahead; "
         "the plan still totals 93 h.\n"
     )
+    assert "Missed live events: ask your provider about catch-up" in planned.stdout
     assert planned.stdout.endswith(
         "Saved: schedule, check-hours and export now use the re-planned plan.\n"
     )
 
     after = status_json(npqel)
-    assert after["behind_hours"] == 0
-    assert after["planned_hours_to_date"] == 4
+    assert after["behind_hours"] == 14
+    assert after["planned_hours_to_date"] == 18
+    assert [s["component"] for s in after["missed_events"]] == [
+        "Coaching", "Peer Learning Group", "Residential event", "Coaching",
+    ]  # fmt: skip
+    hours = json.loads(npqel("check-hours", "--format", "json", env=TODAY).stdout)
+    assert hours["progress"]["planned_hours"] - hours["progress"]["logged_hours"] == 14
     assert after["total_hours"] == 93
     assert after["replanned_on"] == "2025-01-20"
     assert after["engagement"] == round(4 / 24.25, 4)  # still against the plan as scheduled
     again = npqel("replan", env=TODAY)
-    assert (again.returncode, again.stdout) == (
-        0,
-        "Nothing to re-plan: no hours are owed on 2025-01-20.\n",
+    assert again.returncode == 0
+    assert again.stdout.startswith(
+        "Nothing to re-plan: no hours are owed on 2025-01-20.\n"
+        "Missed live events: ask your provider about catch-up\n"
+        "  Wed 25 Sep 15:30–16:30  Coaching (1 h)\n"
     )
 
 
@@ -92,9 +103,10 @@ def test_schedule_shows_the_replan_and_a_new_request_sets_it_aside(npqel: RunCli
     shown = json.loads(npqel("schedule", "--format", "json").stdout)
     assert shown["total_hours"] == fresh["total_hours"] == 93
     assert shown["weeks"] != fresh["weeks"]
-    assert shown["warnings"][-1].startswith("Re-planned on 2025-01-20: 24.25 h owed")
+    assert shown["warnings"][-1].startswith("Re-planned on 2025-01-20: 6.25 h owed")
     first_week = next(w for w in shown["weeks"] if w["week_start"] == "2024-09-02")
-    assert first_week["hours"] == 0  # nothing was logged, so all of it moved ahead
+    # nothing was logged: the induction, a live event, stays where it was, missed
+    assert [s["component"] for s in first_week["sessions"]] == ["Online induction conference"]
 
     other = npqel("schedule", "npqel", "--start", "2024-09", "--weekly-cap", "1.5")
     assert other.returncode == 0, other.stderr
@@ -222,7 +234,7 @@ def test_replan_saves_only_when_the_answer_is_yes(
     code, out = replan_on_a_terminal(npqplan_home, tmp_path, "y")
     assert code == 0
     assert out.endswith("Saved: schedule, check-hours and export now use the re-planned plan.\n")
-    assert status_json(npqel)["behind_hours"] == 0
+    assert status_json(npqel)["behind_hours"] == 18  # the live events missed, and only those
 
 
 # -- bad input: one line, exit 2, the store untouched --------------------------------------------
@@ -258,7 +270,11 @@ BAD_INPUT = [
     (("log", "--export", "xlsx"), {}, "Invalid value for '--export': 'xlsx' is not one of 'csv'."),
     (("log", "--list", "--on", "2024-09-04"), {}, "--on, --component and --note go with HOURS"),
     (("status", "--format", "xml"), {}, "'--format': 'xml' is not one of 'table', 'json'."),
-    (("replan",), {}, "not saved: replan asks before saving and there is no terminal to ask at"),
+    (
+        ("replan", "--today", "2025-10-06"),
+        {},
+        "not saved: replan asks before saving and there is no terminal to ask at",
+    ),
 ]
 
 

@@ -14,8 +14,14 @@ from hypothesis import strategies as st
 from npqplan.calendar import SchoolCalendar
 from npqplan.errors import ScheduleError
 from npqplan.plan import LATEST_END, Plan, Preferences, Session, monday_of, to_units
-from npqplan.progress import progress
-from npqplan.replan import REPLAN_NOTE, changes, moved_hours, replan
+from npqplan.replan import (
+    REPLAN_NOTE,
+    changes,
+    is_catch_up_work,
+    missed_events,
+    moved_hours,
+    replan,
+)
 from npqplan.request import PlannedProgramme, PlanRequest, make_plan, preferences_of
 from npqplan.scheduler import FixedDates, build_plan
 
@@ -91,10 +97,14 @@ def assert_fixed_where_it_was(now: Session, was: Session) -> None:
 def owed_units(plan: Plan, done: dict[str | None, float], today: date) -> int:
     due: dict[str, int] = defaultdict(int)
     for session in plan.sessions:
-        if session.day < today:
+        if session.day < today and is_catch_up_work(session):
             due[session.component] += to_units(session.hours)
     short = sum(max(0, units - to_units(done.get(name, 0.0))) for name, units in due.items())
     return max(0, short - to_units(done.get(None, 0.0)))
+
+
+def by_day(session: Session) -> date:
+    return session.day
 
 
 # -- examples ---------------------------------------------------------------------------------
@@ -133,21 +143,40 @@ def test_a_session_owed_whole_moves_ahead_and_keeps_its_identity() -> None:
 def test_a_session_owed_in_part_stays_shorter_and_the_rest_moves_as_a_new_occurrence() -> None:
     found, prefs = planned("npqel")
     plan = found.plan
-    today = date(2024, 9, 5)
-    induction = next(s for s in plan.sessions if s.component == "Online induction conference")
-    assert (induction.day, induction.hours) == (date(2024, 9, 4), 4)
-    new = replan(plan, found.calendar, {"Online induction conference": 3}, today, prefs)
+    today = date(2025, 2, 12)
+    name = "Online self-directed study"
+    last = max((s for s in plan.sessions if s.component == name and s.day < today), key=by_day)
+    assert (last.day, last.hours) == (date(2025, 2, 11), 1)
+    due = sum(s.hours for s in plan.sessions if s.component == name and s.day < today)
+    everything = {s.component: 100.0 for s in plan.sessions}
+    new = replan(plan, found.calendar, {**everything, name: due - 0.5}, today, prefs)
     after = by_identity(new)
-    kept = after[induction.identity]
-    assert (kept.day, kept.start, kept.hours) == (induction.day, induction.start, 3)
-    assert kept.end == time(12, 0)  # 09:00 for 3 h now, no longer to 13:00
-    catch_up = [s for s in new.sessions if s.component == induction.component and s != kept]
-    # the hour owed is spread in half hours over the least-loaded weeks, as new occurrences
-    assert [(s.occurrence, s.hours, s.fixed) for s in catch_up] == [
-        (2, 0.5, False),
-        (3, 0.5, False),
-    ]
-    assert all(s.day >= today for s in catch_up)
+    kept = after[last.identity]
+    assert (kept.day, kept.start, kept.hours) == (last.day, last.start, 0.5)
+    assert kept.end == time(17, 0)  # 16:30 for half an hour now, no longer to 17:30
+    catch_up = [s for s in new.sessions if s.identity not in by_identity(plan)]
+    # the half hour owed lands in the nearest week with room, as a new occurrence
+    assert [(s.component, s.hours, s.fixed) for s in catch_up] == [(name, 0.5, False)]
+    assert catch_up[0].day >= today
+    assert monday_of(catch_up[0].day) == monday_of(today)
+
+
+def test_a_missed_live_event_stays_where_it_was_and_is_listed_as_missed() -> None:
+    """A missed residential once became twelve Tuesday-evening catch-up sessions."""
+    found, prefs = planned("npqel")
+    plan = found.plan
+    today = date(2024, 11, 4)
+    residential = next(s for s in plan.sessions if s.component == "Residential event")
+    done: dict[str | None, float] = {
+        s.component: 100.0 for s in plan.sessions if s.component != residential.component
+    }
+    done[None] = 50.0
+    new = replan(plan, found.calendar, done, today, prefs)
+    assert new == plan, "nothing self-directed is owed, and the residential does not move"
+    assert missed_events(plan, done, today) == [residential]
+    induction = next(s for s in plan.sessions if s.component == "Online induction conference")
+    partly = {**done, "Online induction conference": 3.0}
+    assert missed_events(plan, partly, today) == [induction, residential]
 
 
 def test_fixed_sessions_never_move_and_a_missed_one_keeps_its_place_with_the_hours_done() -> None:
@@ -161,7 +190,8 @@ def test_fixed_sessions_never_move_and_a_missed_one_keeps_its_place_with_the_hou
     first_coaching = after["Term one/Coaching/1"]
     assert (first_coaching.day, first_coaching.start) == (date(2024, 9, 25), time(15, 30))
     assert first_coaching.fixed
-    assert first_coaching.hours == 0
+    assert first_coaching.hours == 1, "a missed live event keeps its hours in the past"
+    assert first_coaching in missed_events(plan, {}, today)
     for session in fixed:
         now = after[session.identity]
         assert_fixed_where_it_was(now, session)
@@ -193,7 +223,7 @@ def test_after_the_taught_programme_catch_up_goes_before_the_plan_ends() -> None
     found, prefs = planned("npqel")
     plan = found.plan
     today = plan.taught_end + timedelta(days=1)
-    new = replan(plan, found.calendar, {None: 60}, today, prefs)
+    new = replan(plan, found.calendar, {None: 20}, today, prefs)
     added = [s for s in new.sessions if s not in plan.sessions and s.day >= today]
     assert added
     assert all(s.day <= plan.end for s in added)
@@ -263,12 +293,14 @@ def test_replan_keeps_hours_fixed_events_and_the_future_and_leaves_nothing_owed(
         if session.day >= today:
             assert after[identity] == session
 
-    # past sessions stay on their day, with at most their hours
+    # past sessions stay on their day, with at most their hours; live events exactly as they were
     for identity, session in after.items():
         if session.day < today:
             old = before[identity]
             assert (session.day, session.start) == (old.day, old.start)
             assert session.hours <= old.hours
+            if not is_catch_up_work(old):
+                assert session == old
 
     # what moved lands from today on, on days the plan may use, never in holidays, in evenings
     moved = [s for s in new.sessions if s.identity not in before or before[s.identity] != s]
@@ -293,11 +325,12 @@ def test_replan_keeps_hours_fixed_events_and_the_future_and_leaves_nothing_owed(
             assert hours <= max(cap, old_load[monday]), monday
 
     # and nothing is owed afterwards
-    report = progress(new, plan, [], today)
-    assert report.planned_hours_to_date <= sum(done.values())
+    # (missed live events stay due: they are the provider's to catch up, not the plan's)
+    self_directed_due = sum(s.hours for s in new.sessions if s.day < today and is_catch_up_work(s))
+    assert self_directed_due <= sum(done.values())
     leftover = Counter[str]()
     for session in new.sessions:
-        if session.day < today:
+        if session.day < today and is_catch_up_work(session):
             leftover[session.component] += to_units(session.hours)
     unpaid = sum(max(0, u - to_units(done.get(name, 0.0))) for name, u in leftover.items())
     assert unpaid <= to_units(done.get(None, 0.0))

@@ -254,6 +254,7 @@ def status_dict(plan: Plan, report: ProgressReport) -> dict[str, Any]:
             for point in report.burn_up
         ],
         "next_sessions": [session_dict(s) for s in report.next_sessions],
+        "missed_events": [session_dict(s) for s in report.missed_events],
     }
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from npqplan.errors import UsageError
 from npqplan.plan import Plan, Session
+from npqplan.replan import missed_events
 
 ENGAGEMENT_THRESHOLD = 0.9
 NEXT_DAYS = 14
@@ -108,6 +109,7 @@ class ProgressReport:
     unattributed_hours: float
     burn_up: tuple[BurnUpPoint, ...]
     next_sessions: tuple[Session, ...]
+    missed_events: tuple[Session, ...] = ()
     replanned_on: date | None = None
 
     @property
@@ -199,6 +201,7 @@ def progress(
         next_sessions=tuple(
             s for s in plan.sessions if today <= s.day < today + timedelta(days=NEXT_DAYS)
         ),
+        missed_events=tuple(missed_events(plan, done, today)),
         replanned_on=replanned_on,
     )
 

@@ -4,7 +4,10 @@ The rules, in the order they are applied:
 
 1. Sessions whose day is before `today` are the past; every other session stays exactly where
    it is, with its hours, fixed or not.
-2. A component owes the hours its past sessions planned minus the hours logged against it.
+2. Only self-directed work (self-study, journal, audit, project, recordings) is caught up: a
+   live or in-person event that was missed cannot be held again by the participant, so it
+   stays in the past as it was, and `missed_events` lists it (ask the provider about catch-up).
+   A component owes the hours its past sessions planned minus the hours logged against it.
    Hours logged without a component pay off the oldest owed work first. Being ahead on one
    component pays for nothing else.
 3. What a component owes comes out of its latest past sessions. A session owed whole moves,
@@ -14,9 +17,9 @@ The rules, in the order they are applied:
 4. The moved hours go into the weeks from `today` to the end of the taught programme (to the
    end of the plan when what is left of it cannot hold them), on days the plan could use for
    study, from the study time or the end of the day's last session until 23:00 (school days,
-   or holiday weekdays with `holiday_study`; never bank holidays or blocked dates), least-loaded
-   weeks first up to the weekly cap (`scheduler.level_fill`), oldest owed work first, whole
-   sessions where they fit.
+   or holiday weekdays with `holiday_study`; never bank holidays or blocked dates): the nearest
+   weeks first, each up to the weekly cap; only what no week can hold under the cap is then
+   levelled above it. Oldest owed work first, whole sessions where they fit.
 5. Each week's catch-up becomes sessions of at most `session_hours` on the preferred study
    days, after the day's other sessions.
 6. The plan's total hours are unchanged.
@@ -45,6 +48,7 @@ from npqplan.plan import (
     to_units,
 )
 from npqplan.scheduler import level_fill, split_units, within_room
+from npqplan.schema import ComponentKind, Delivery
 
 REPLAN_NOTE = "Re-planned on"
 
@@ -76,7 +80,9 @@ def replan(
     preferences: Preferences,
 ) -> Plan:
     """`plan` with the hours owed by `today` moved into the weeks ahead; see the module rules."""
-    past = sorted((s for s in plan.sessions if s.day < today), key=_chronological)
+    past = sorted(
+        (s for s in plan.sessions if s.day < today and is_catch_up_work(s)), key=_chronological
+    )
     owed = _owed_units(past, done)
     if not owed:
         return plan
@@ -93,8 +99,18 @@ def replan(
     cap = to_units(plan.weekly_cap)
     allotted = _allot(total, weeks, load, cap, room)
     catch_up = _sessions(pieces, weeks, allotted, evenings, kept, plan, preferences)
+    used = [w for w in weeks if allotted[w]]
     note = f"{REPLAN_NOTE} {today.isoformat()}: {to_hours(total):g} h owed moved into the weeks "
-    note += f"from {weeks[0].isoformat()}"
+    note += f"from {used[0].isoformat()} to {used[-1].isoformat()}"
+    assessment = min(
+        (s.day for s in plan.sessions if s.kind is ComponentKind.ASSESSMENT), default=None
+    )
+    late = [s for s in catch_up if assessment is not None and s.day >= assessment]
+    if assessment is not None and late:
+        note += (
+            f"; {to_hours(sum(to_units(s.hours) for s in late)):g} h of it fall on or after the "
+            f"final assessment begins ({assessment.isoformat()})"
+        )
     over = [w for w in weeks if allotted[w] and load[w] + allotted[w] > cap]
     if over:
         note += f"; {len(over)} week(s) go over the {plan.weekly_cap:g} h weekly cap "
@@ -136,6 +152,31 @@ def _window(
             f"{today.isoformat()} and {last.isoformat()}"
         )
     return evenings
+
+
+def is_catch_up_work(session: Session) -> bool:
+    """Self-directed work a participant can do later on their own; not a live event, nor the
+    final assessment's window."""
+    return (
+        session.delivery is Delivery.SELF_DIRECTED and session.kind is not ComponentKind.ASSESSMENT
+    )
+
+
+def missed_events(plan: Plan, done: Mapping[str | None, float], today: date) -> list[Session]:
+    """Live and in-person sessions before `today` that the hours logged against their component
+    do not cover, oldest first: the latest of a component's sessions count as the missed ones.
+    Hours logged without a component pay for none of them: nobody attends an event by logging.
+    """
+    past = sorted(
+        (
+            s
+            for s in plan.sessions
+            if s.day < today and not is_catch_up_work(s) and s.kind is not ComponentKind.ASSESSMENT
+        ),
+        key=_chronological,
+    )
+    owed = _owed_units(past, {name: hours for name, hours in done.items() if name is not None})
+    return [s for s in past if s.identity in owed]
 
 
 def _owed_units(past: Sequence[Session], done: Mapping[str | None, float]) -> dict[str, int]:
@@ -226,13 +267,18 @@ def _allot(
     cap: int,
     room: Mapping[date, int],
 ) -> dict[date, int]:
-    """Units per week: level under the cap, in half hours unless quarters keep it under the
-    cap, and never more than a week's evenings hold (the rest goes to weeks that have room)."""
-    allotted = level_fill(total, weeks, load, cap)
-    under_cap = sum(max(0, cap - load.get(w, 0)) for w in weeks)
-    over = any(allotted[w] and load.get(w, 0) + allotted[w] > cap for w in weeks)
-    if over and total <= under_cap:
-        allotted = level_fill(total, weeks, load, cap, grain=1)
+    """Units per week, the nearest weeks first: each up to the cap and what its evenings hold;
+    what no week can hold under the cap is then levelled above it (within the evenings)."""
+    allotted = dict.fromkeys(weeks, 0)
+    left = total
+    for week in weeks:
+        take = min(left, max(0, min(cap - load.get(week, 0), room[week])))
+        allotted[week] = take
+        left -= take
+    if left:
+        so_far = {w: load.get(w, 0) + allotted[w] for w in weeks}
+        for week, extra in level_fill(left, weeks, so_far, cap, grain=1).items():
+            allotted[week] += extra
     return within_room(allotted, weeks, load, cap, room)
 
 

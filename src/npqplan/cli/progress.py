@@ -147,10 +147,14 @@ def replan_command(
     done = progress.done_by_component(store.log_entries(state), now)
     new = replan.replan(old, found.current.calendar, done, now, preferences_of(found.request))
     moved = replan.changes(old, new)
+    missed = replan.missed_events(old, done, now)
     if not moved:
         stdout.print(f"Nothing to re-plan: no hours are owed on {now.isoformat()}.")
+        for line in render.missed_lines(missed):
+            stdout.print(line)
         return
-    stdout.print(render.replan_view(old, new, moved, replan.moved_hours(old, new, now), now))
+    hours = replan.moved_hours(old, new, now)
+    stdout.print(render.replan_view(old, new, moved, hours, now, missed))
     if not yes:
         if not sys.stdin.isatty():
             raise UsageError(

@@ -22,6 +22,7 @@ from npqplan.progress import (
 from npqplan.render.tables import indented, table
 from npqplan.render.words import day_text, describe_session, hours_text
 from npqplan.replan import Change
+from npqplan.schema import ComponentKind
 
 BAR_WIDTH = 20
 CHART_HEIGHT = 8
@@ -213,6 +214,19 @@ def next_sessions(sessions: Sequence[Session]) -> RenderableType:
     return Group(*lines)
 
 
+MISSED_TITLE = "Missed live events: ask your provider about catch-up"
+
+
+def missed_lines(missed: Sequence[Session]) -> list[RenderableType]:
+    """Live and in-person events the log does not cover; a re-plan cannot hold them again."""
+    if not missed:
+        return []
+    return [
+        Text(MISSED_TITLE, style="bold yellow"),
+        *(indented(describe_session(s)) for s in missed),
+    ]
+
+
 def status_view(plan: Plan, report: ProgressReport) -> Group:
     replanned = (
         [Text(f"Re-planned:  on {_day(report.replanned_on)}; behind is measured against it")]
@@ -229,6 +243,7 @@ def status_view(plan: Plan, report: ProgressReport) -> Group:
         ),
         standing_line(report),
         engagement_line(report),
+        *missed_lines(report.missed_events),
         Text(""),
         component_table(report),
         Text("Burn-up: hours so far, planned and done", style="bold"),
@@ -268,7 +283,14 @@ def change_table(found: Sequence[Change]) -> Table:
     return listing
 
 
-def replan_view(old: Plan, new: Plan, found: Sequence[Change], moved: float, today: date) -> Group:
+def replan_view(
+    old: Plan,
+    new: Plan,
+    found: Sequence[Change],
+    moved: float,
+    today: date,
+    missed: Sequence[Session] = (),
+) -> Group:
     """What a re-plan moves, and whether it keeps to the weekly cap, before it is saved."""
     before = {week.week_start: week.hours for week in old.weeks}
     over = [
@@ -287,7 +309,8 @@ def replan_view(old: Plan, new: Plan, found: Sequence[Change], moved: float, tod
             f"No week goes over the {hours_text(new.weekly_cap)} h weekly cap for the catch-up."
         )
     )
-    return Group(
+    landed = [c.after for c in found if c.after is not None and c.after.day >= today]
+    parts: list[RenderableType] = [
         Text(
             f"Re-plan on {_day(today)}: {hours_text(moved)} h owed move into the weeks ahead; "
             f"the plan still totals {hours_text(new.total_hours)} h.",
@@ -295,4 +318,20 @@ def replan_view(old: Plan, new: Plan, found: Sequence[Change], moved: float, tod
         ),
         change_table(found),
         cap,
-    )
+    ]
+    if landed:
+        last = max(s.day for s in landed)
+        parts.append(Text(f"The last of the catch-up lands on {_day(last)}."))
+        assessment = min(
+            (s.day for s in new.sessions if s.kind is ComponentKind.ASSESSMENT), default=None
+        )
+        late = [s for s in landed if assessment is not None and s.day >= assessment]
+        if assessment is not None and late:
+            parts.append(
+                Text(
+                    f"{hours_text(sum(s.hours for s in late))} h of it cannot be caught up before "
+                    f"the final assessment begins on {_day(assessment)}.",
+                    style="yellow",
+                )
+            )
+    return Group(*parts, *missed_lines(missed))
