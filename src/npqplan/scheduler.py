@@ -346,6 +346,11 @@ class _Builder:
             self._record(component, term, _Event(day, last, None, None), units, fixed=True)
             return
         begin = at or self._default_time(component, units)
+        if begin.hour * 60 + begin.minute + units * MINUTES_PER_UNIT >= 24 * 60:
+            raise ScheduleError(
+                f"{component.name} on {day.isoformat()} from {begin:%H:%M} for "
+                f"{to_hours(units):g} h would end after midnight; give an earlier time"
+            )
         self._record(component, term, self._timed(day, begin, units), units, fixed=True)
 
     def _add_default(
@@ -562,6 +567,8 @@ class _Builder:
         shares = _proportional(to_units(assessment.hours), [len(g) for g in groups])
         provenance = assessment.assumed or (assessment.source.quote if assessment.source else "")
         for group, units in zip(groups, shares, strict=True):
+            if not units:
+                continue  # a window of a few quarter hours needs no session in every week
             self.load[monday_of(group[0])] += units
             self.sessions.append(
                 Session(

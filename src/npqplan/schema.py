@@ -6,6 +6,7 @@ renderers work on the same values.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sized
 from datetime import date, time
@@ -177,6 +178,13 @@ class Component(_Strict):
                 raise ValueError("lists the same date twice")
         if self.days is not None and self.time is not None:
             raise ValueError("`days` makes an all-day event, so it cannot also have a `time`")
+        if self.time is not None:
+            longest = math.ceil(self.hours * 4 / self.session_count) * 15
+            if self.time.hour * 60 + self.time.minute + longest >= 24 * 60:
+                raise ValueError(
+                    f"a session from {self.time:%H:%M} of {longest / 60:g} h would end at or after "
+                    "midnight; give an earlier `time` or more `sessions`"
+                )
         live = self.delivery is not Delivery.SELF_DIRECTED or self.dates
         if live and self.days is None and self.hours / self.session_count > MAX_LIVE_SESSION_HOURS:
             raise ValueError(
@@ -265,6 +273,17 @@ class Programme(_Strict):
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
             raise ValueError(f"term names must differ; repeated: {', '.join(repeated)}")
+        # A session is known by its term, its component and its number: names must tell apart.
+        for where, group in [
+            *((f"in {term.name}", term.components) for term in self.terms),
+            ("across terms", self.across_terms),
+        ]:
+            names = [component.name for component in group]
+            repeated = sorted({name for name in names if names.count(name) > 1})
+            if repeated:
+                raise ValueError(
+                    f"component names must differ {where}; repeated: {', '.join(repeated)}"
+                )
         listed = {source.doc for source in self.sources}
         for citation in self._citations():
             if citation.doc not in listed:
