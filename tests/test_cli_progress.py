@@ -185,13 +185,6 @@ def test_the_log_lists_exports_and_undoes_entries(npqel: RunCli) -> None:
     assert npqel("log", "--export", "csv").stdout.count("\n") == 2
 
 
-def test_every_command_has_help_with_an_example(run_cli: RunCli) -> None:
-    for command in ("log", "status", "replan"):
-        result = run_cli(command, "--help")
-        assert result.returncode == 0, result.stderr
-        assert f"Example: npqplan {command}" in result.stdout
-
-
 # -- replan asks first ---------------------------------------------------------------------------
 
 
