@@ -19,7 +19,7 @@ from npqplan.errors import InvalidFileError
 from npqplan.loader import MAX_REPORTED_ERRORS, load_programme
 from npqplan.schema import Programme
 from npqplan.yamlfile import MAX_BYTES
-from tests.conftest import RunCli
+from tests.conftest import REPO, RunCli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = FIXTURES / "invalid"
@@ -323,3 +323,30 @@ def test_one_broken_user_programme_is_skipped_and_the_rest_still_list(
         f"warning: skipped {folder / 'broken.yaml'}:1:1: qualification: required key is "
         "missing (and 3 more problems)\n"
     )
+
+
+def test_validate_recognises_term_dates_and_cohort_files(run_cli: RunCli, tmp_path: Path) -> None:
+    cohort = tmp_path / "cohort.yaml"
+    cohort.write_text(
+        "programme: npqel\nsessions:\n"
+        "  - {term: Term one, component: Residential event, dates: [2024-11-14]}\n",
+        encoding="utf-8",
+    )
+    kent = REPO / "src" / "npqplan" / "calendars" / "kent.yaml"
+    result = run_cli("validate", str(kent), str(cohort))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        f"{kent}: ok (term dates of Kent County Council: 2023/24, 2024/25, 2025/26, 2026/27)\n"
+        f"{cohort}: ok (cohort dates for npqel: 1 date)\n"
+    )
+    hostile = REPO / "tests" / "hostile" / "files"
+    broken = run_cli(
+        "validate", str(hostile / "terms-overlap.yaml"), str(hostile / "cohort-bad-time.yaml")
+    )
+    assert broken.returncode == 2
+    assert broken.stderr.splitlines() == [
+        f"{hostile / 'terms-overlap.yaml'}:4:5: years[0]: Spring term must start after Autumn "
+        "term ends",
+        f"{hostile / 'cohort-bad-time.yaml'}:3:79: sessions[0].time: must be a 24-hour time "
+        'written "HH:MM" (in quotes)',
+    ]

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from npqplan.cache import ParseCache
 from npqplan.errors import InvalidFileError, ProgrammeNotFoundError
-from npqplan.schema import PROGRAMME_ID_PATTERN, Programme
+from npqplan.schema import PROGRAMME_ID_PATTERN, CohortFile, Programme, TermDatesFile
 from npqplan.yamlfile import DataPath, LocatedData, parse_yaml, read_text
 
 MAX_REPORTED_ERRORS = 50
@@ -69,6 +69,20 @@ def load_file(
     if cache is not None:
         cache.store(value, path)
     return value
+
+
+def load_any(path: Path, *, display: str | None = None) -> Programme | TermDatesFile | CohortFile:
+    """Read a file of whichever kind it is: term dates name `years`, cohort dates name
+    `sessions` or `assessment_start` and no `id`, and anything else is read as a programme."""
+    shown = display or str(path)
+    located = parse_yaml(read_text(path, shown), shown)
+    data = located.data if isinstance(located.data, dict) else {}
+    kind: type[Programme | TermDatesFile | CohortFile] = Programme
+    if "years" in data:
+        kind = TermDatesFile
+    elif "id" not in data and data.keys() & {"sessions", "assessment_start"}:
+        kind = CohortFile
+    return _validated(located, kind, shown)
 
 
 def load_programme(

@@ -12,6 +12,7 @@ from npqplan.cache import ParseCache
 from npqplan.cli.output import say, stdout
 from npqplan.errors import EXIT_BAD_INPUT, InvalidFileError
 from npqplan.render import programmes as render
+from npqplan.schema import CohortFile, TermDatesFile
 
 app = typer.Typer()
 
@@ -51,24 +52,36 @@ def show(
 def validate(
     files: Annotated[list[Path], typer.Argument(metavar="FILES", hidden=True)],
 ) -> None:
-    """Check programme files; print 'ok' for each valid one and located errors otherwise.
+    """Check programme, term-dates and cohort files; 'ok' for each valid one, located errors
+    otherwise.
 
-    FILES are programme YAML files.
+    FILES are YAML files of any of the three kinds; each file's keys say which it is.
 
-    Example: npqplan validate programmes/*.yaml
+    Example: npqplan validate programmes/*.yaml my-school-terms.yaml
     """
     failed = False
     for file in files:
         try:
-            programme = loader.load_programme(file)
+            value = loader.load_any(file)
         except InvalidFileError as error:
             failed = True
             for line in error.lines():
                 say(line)
             continue
-        stdout.print(f"{file}: ok", markup=False)
-        difference = render.total_difference(programme)
-        if difference:
-            stdout.print(f"{file}: note: {difference}", markup=False)
+        if isinstance(value, TermDatesFile):
+            years = ", ".join(year.year for year in value.years)
+            stdout.print(
+                f"{file}: ok (term dates of {value.name}: {years})", markup=False, soft_wrap=True
+            )
+        elif isinstance(value, CohortFile):
+            count = sum(len(session.dates) for session in value.sessions)
+            whose = f" for {value.programme}" if value.programme else ""
+            dates = f"{count} date{'' if count == 1 else 's'}"
+            stdout.print(f"{file}: ok (cohort dates{whose}: {dates})", markup=False, soft_wrap=True)
+        else:
+            stdout.print(f"{file}: ok", markup=False, soft_wrap=True)
+            difference = render.total_difference(value)
+            if difference:
+                stdout.print(f"{file}: note: {difference}", markup=False, soft_wrap=True)
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
