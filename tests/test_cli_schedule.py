@@ -112,7 +112,16 @@ def test_schedule_with_no_current_plan_says_how_to_make_one(run_cli: RunCli) -> 
         (["--start", "2024-09", "--format", "pdf"], "error: Invalid value for '--format': 'pdf'"),
         (
             ["--start", "2026-09", "--no-estimates"],
-            "error: Kent County Council has no term dates for 2027/28",
+            "error: Kent County Council has no term dates for 2027/28; give",
+        ),
+        (
+            # exactly the years the plan stands on: it ends in July 2028
+            ["--start", "2027-01", "--calendar", "BIRMINGHAM", "--no-estimates"],
+            "error: Birmingham City Council has no term dates for 2026/27, 2027/28; give",
+        ),
+        (
+            ["--start", "2024-09", "--calendar", "birmingam"],
+            "error: --calendar 'birmingam': did you mean 'birmingham'? bundled calendars are",
         ),
         (["--start", "2024-09", "--terms", "missing.yaml"], "missing.yaml: no such file"),
     ],

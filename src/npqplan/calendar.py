@@ -66,17 +66,25 @@ class SchoolCalendar:
             return "Before the first term"
         return _HOLIDAY_AFTER.get(before[-1].name.split()[0], "School holiday")
 
+    def estimated_years(self, first: date, last: date) -> list[str]:
+        """The school years with a term from `first` to `last` that no one published."""
+        return sorted({t.year for t in self.terms if t.estimated and _overlaps(t, first, last)})
+
     def describe(self, first: date, last: date) -> str:
         """The calendar's name, saying which of the years from `first` to `last` are not firm."""
-        used = [t for t in self.terms if t.end >= first and t.start <= last]
+        used = [t for t in self.terms if _overlaps(t, first, last)]
         provisional = sorted({t.year for t in used if t.provisional})
-        estimated = sorted({t.year for t in used if t.estimated})
+        estimated = self.estimated_years(first, last)
         notes = []
         if provisional:
             notes.append(f"provisional dates for {', '.join(provisional)}")
         if estimated:
             notes.append(f"estimated dates for {', '.join(estimated)}")
         return self.name + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _overlaps(term: SchoolTerm, first: date, last: date) -> bool:
+    return term.end >= first and term.start <= last
 
 
 def school_year_of(day: date) -> int:
@@ -89,30 +97,28 @@ def year_label(first_year: int) -> str:
 
 
 def build_calendar(
-    dates: TermDatesFile,
-    first: date,
-    last: date,
-    bank_holidays: Mapping[date, str],
-    *,
-    allow_estimates: bool = True,
+    dates: TermDatesFile, first: date, last: date, bank_holidays: Mapping[date, str]
 ) -> SchoolCalendar:
-    """The terms of every school year from `first` to `last`: known dates, else estimates."""
+    """The terms of every school year from `first` to `last`: known dates, else estimates
+    (marked, so that `estimated_years` can say which a plan stands on)."""
     known = {int(year.year[:4]): year for year in dates.years}
     terms: list[SchoolTerm] = []
-    missing: list[str] = []
     for first_year in range(school_year_of(first), school_year_of(last) + 1):
         if first_year in known:
             terms.extend(_terms_of(known[first_year]))
-        elif allow_estimates:
-            terms.extend(estimated_year(first_year))
         else:
-            missing.append(year_label(first_year))
+            terms.extend(estimated_year(first_year))
+    return SchoolCalendar(dates.name, tuple(terms), dict(bank_holidays))
+
+
+def refuse_estimates(calendar: SchoolCalendar, first: date, last: date) -> None:
+    """CalendarError naming exactly the school years from `first` to `last` that are estimated."""
+    missing = calendar.estimated_years(first, last)
     if missing:
         raise CalendarError(
-            f"{dates.name} has no term dates for {', '.join(missing)}; give your school's dates "
-            "as a terms file, or allow estimates from the usual English pattern"
+            f"{calendar.name} has no term dates for {', '.join(missing)}; give your school's "
+            "dates as a terms file, or allow estimates from the usual English pattern"
         )
-    return SchoolCalendar(dates.name, tuple(terms), dict(bank_holidays))
 
 
 def _terms_of(year: SchoolYearDates) -> list[SchoolTerm]:

@@ -15,7 +15,12 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from npqplan import cache as caches
-from npqplan.calendar import SchoolCalendar, build_calendar, england_bank_holidays
+from npqplan.calendar import (
+    SchoolCalendar,
+    build_calendar,
+    england_bank_holidays,
+    refuse_estimates,
+)
 from npqplan.errors import RequestValueError, UsageError
 from npqplan.loader import ProgrammeEntry, find_programme, load_file
 from npqplan.plan import LATEST_END, Plan, Preferences
@@ -275,7 +280,6 @@ def make_plan(
         start,
         last,
         bank_holidays(start.year - 1, last.year, cache_dir),
-        allow_estimates=request.allow_estimates,
     )
     fixed: dict[tuple[str, str], FixedDates] = {}
     assessment_start = None
@@ -291,4 +295,6 @@ def make_plan(
         fixed_dates=fixed,
         assessment_start=assessment_start,
     )
+    if not request.allow_estimates:
+        refuse_estimates(calendar, plan.start, plan.end)
     return PlannedProgramme(entry, calendar, plan)
