@@ -16,7 +16,8 @@ from npqplan import __version__
 from npqplan.cli import app
 
 COMMANDS = [
-    "list", "show", "validate", "schedule", "export", "check-hours", "log", "status", "replan",
+    "list", "show", "validate", "calendars", "schedule", "export", "check-hours", "log",
+    "status", "replan",
 ]  # fmt: skip
 TYPE_NOISE = re.compile(r"<(str|bool|float|int|path|list\[[a-z]+\])>")
 runner = CliRunner()

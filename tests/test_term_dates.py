@@ -14,6 +14,7 @@ from npqplan.errors import RequestValueError
 from npqplan.loader import load_file
 from npqplan.request import bank_holidays, bundled_calendar_path, bundled_calendars
 from npqplan.schema import TermDatesFile
+from tests.conftest import RunCli
 
 TEACHER_DAYS = 195
 
@@ -70,3 +71,23 @@ def test_a_misspelt_calendar_gets_a_did_you_mean() -> None:
         bundled_calendar_path("birmingam")
     assert caught.value.message.startswith("'birmingam': did you mean 'birmingham'? ")
     assert "west-sussex" in caught.value.message
+
+
+def test_calendars_lists_every_bundled_council_with_its_years(run_cli: RunCli) -> None:
+    result = run_cli("calendars")
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0]: line for line in result.stdout.splitlines() if line[:1].islower()}
+    assert set(rows) == set(bundled_calendars())
+    assert "2023/24–2026/27" in rows["kent"]
+    assert rows["kent"].rstrip().endswith("2026/27")  # provisional
+
+
+def test_calendars_show_gives_each_year_and_its_source(run_cli: RunCli) -> None:
+    result = run_cli("calendars", "show", "Surrey")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "Autumn: 2 Sep 2024 – 20 Dec 2024 (Half-term 28 Oct 2024 – 1 Nov 2024)" in text
+    assert "https://www.surreycc.gov.uk/schools-and-learning/schools/term-dates" in text
+    missing = run_cli("calendars", "show", "surey")
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("error: no bundled calendar 'surey': did you mean 'surrey'?")

@@ -61,5 +61,6 @@ class KeptTogether:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
         for line in self._lines():
-            for piece in textwrap.wrap(line, max(options.max_width, 1)) or [""]:
+            width = max(options.max_width, 1)
+            for piece in textwrap.wrap(line, width, break_on_hyphens=False) or [""]:
                 yield Text(piece.replace(_GLUE, " "), style=self.style)

@@ -1,0 +1,56 @@
+"""The school calendars npqplan ships: calendars, calendars show."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from npqplan import paths
+from npqplan.cache import ParseCache
+from npqplan.cli.output import stdout
+from npqplan.errors import RequestValueError, UsageError
+from npqplan.loader import load_file
+from npqplan.render import calendars as render
+from npqplan.request import bundled_calendar_path, bundled_calendars
+from npqplan.schema import TermDatesFile
+
+app = typer.Typer()
+calendars_app = typer.Typer(
+    invoke_without_command=True, short_help="List the bundled council calendars."
+)
+app.add_typer(calendars_app, name="calendars")
+
+
+@calendars_app.callback()
+def calendars(ctx: typer.Context) -> None:
+    """List the council term dates npqplan ships for --calendar: council, area, years covered
+    and provisional years; 'show NAME' gives one year by year with its sources.
+
+    Example: npqplan calendars
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    cache = ParseCache(paths.cache_dir())
+    found = [
+        load_file(bundled_calendar_path(name), TermDatesFile, cache=cache)
+        for name in bundled_calendars()
+    ]
+    stdout.print(render.calendar_list(found))
+
+
+@calendars_app.command(short_help="Show a calendar year by year, with its sources.")
+def show(
+    name: Annotated[str, typer.Argument(metavar="NAME", hidden=True)],
+) -> None:
+    """Show a bundled calendar's terms and half-terms, year by year, with each year's source.
+
+    NAME is a calendar id from 'npqplan calendars', in any case.
+
+    Example: npqplan calendars show kent
+    """
+    try:
+        path = bundled_calendar_path(name)
+    except RequestValueError as error:
+        raise UsageError(f"no bundled calendar {error.message}") from None
+    stdout.print(render.calendar_detail(load_file(path, TermDatesFile)))
