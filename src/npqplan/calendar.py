@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from dateutil.easter import easter
 from dateutil.relativedelta import FR, MO, relativedelta
@@ -46,8 +47,19 @@ class SchoolCalendar:
     def term_on(self, day: date) -> SchoolTerm | None:
         return next((t for t in self.terms if t.start <= day <= t.end), None)
 
+    @cached_property
+    def _school_day_answers(self) -> dict[date, bool]:
+        # Each plan asks about its days many times, and a cohort about the same days again.
+        return {}
+
     def is_school_day(self, day: date) -> bool:
         """A weekday in term, not in a half-term, not a bank holiday."""
+        known = self._school_day_answers.get(day)
+        if known is None:
+            known = self._school_day_answers[day] = self._is_school_day(day)
+        return known
+
+    def _is_school_day(self, day: date) -> bool:
         if day.weekday() >= 5 or day in self.bank_holidays:
             return False
         term = self.term_on(day)

@@ -141,6 +141,8 @@ class _Builder:
         )
         self.sessions: list[Session] = []
         self.events: dict[date, list[_Event]] = defaultdict(list)
+        # Weeks that hold an event, kept as events are placed rather than found again each time.
+        self.event_weeks: set[date] = set()
         self.load: dict[date, int] = defaultdict(int)
         self.warnings: list[str] = []
 
@@ -357,7 +359,7 @@ class _Builder:
         self, component: Component, term: str, weeks: Sequence[date], target: int, units: int
     ) -> None:
         # A week that already has an event is worth a short move to keep heavy weeks apart.
-        busy = {monday_of(day) for day, events in self.events.items() if events}
+        busy = self.event_weeks
         order = sorted(
             range(len(weeks)),
             key=lambda i: (abs(i - target) + (2 if weeks[i] in busy else 0), i),
@@ -404,7 +406,9 @@ class _Builder:
         self, component: Component, term: str, event: _Event, units: int, *, fixed: bool
     ) -> None:
         for offset in range((event.end_date - event.day).days + 1):
-            self.events[event.day + timedelta(days=offset)].append(event)
+            day = event.day + timedelta(days=offset)
+            self.events[day].append(event)
+            self.event_weeks.add(monday_of(day))
         self.load[monday_of(event.day)] += units
         self.sessions.append(self._session(component, term, event, units, fixed=fixed))
 
