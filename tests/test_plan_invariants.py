@@ -123,7 +123,7 @@ def situations(draw: st.DrawFn) -> tuple[Programme, date, Preferences, dict[Any,
     return programme, start, draw(preferences()), fixed
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(situations(), st.integers(0, 400), st.floats(0, 1))
 def test_any_programme_gives_a_plan_that_keeps_its_rules_or_a_clean_refusal(
     situation: tuple[Programme, date, Preferences, dict[Any, FixedDates]],
