@@ -302,3 +302,18 @@ def test_export_help_shows_an_example(run_cli: RunCli) -> None:
     assert "Example: npqplan export npqel --start 2024-09 --ics npqel.ics" in result.stdout
     for option in ("--ics", "--remind", "--study-days", "--calendar", "--cohort", "--block"):
         assert option in result.stdout
+
+
+def test_a_what_if_export_keeps_its_own_record_and_leaves_the_real_plans_alone(
+    run_cli: RunCli,
+) -> None:
+    """A 'what if' export of the current plan with other study days once shared the plan's
+    export record, so the next real export bumped SEQUENCE on 63 unchanged events."""
+    assert run_cli("schedule", *NPQEL).returncode == 0
+    first = run_cli("export", "--ics", "plan.ics", env=clock(CLOCK))
+    assert first.stderr == "wrote plan.ics: 82 sessions (82 new, 0 updated, 0 cancelled)\n"
+    what_if = run_cli("export", *NPQEL, "--study-days", "wed", "--ics", "wed.ics", env=clock(LATER))
+    assert what_if.returncode == 0, what_if.stderr
+    assert what_if.stderr == "wrote wed.ics: 81 sessions (81 new, 0 updated, 0 cancelled)\n"
+    again = run_cli("export", "--ics", "plan.ics", env=clock(LATER))
+    assert again.stderr == "wrote plan.ics: 82 sessions (0 new, 0 updated, 0 cancelled)\n"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -96,6 +98,19 @@ def export_time() -> datetime:
         ) from None
 
 
+def _export_record(key: str, request: PlanRequest, state_dir: Path) -> str:
+    """Which export record an export reads and updates: the plan's own, unless this is a "what
+    if" of the current plan (its programme and start, other options), which keeps its own
+    record so that the next real export does not see every session as changed."""
+    current = store.current_request(state_dir)
+    if current is None or current == request:
+        return key
+    if (current.programme, current.start) != (request.programme, request.start):
+        return key
+    digest = hashlib.sha256(store.request_json(request).encode("utf-8")).hexdigest()[:16]
+    return f"{key} what-if {digest}"
+
+
 @app.command(short_help="Export a plan as an iCalendar file.")
 def export(
     ics_file: Annotated[
@@ -148,15 +163,16 @@ def export(
     plan = planned.plan
     state_dir = paths.state_dir()
     key = ics.plan_key(plan.programme_id, parse_start(request.start))
+    record = _export_record(key, request, state_dir)
     result = ics.export_calendar(
         plan,
         key=key,
         generated_at=generated_at,
-        previous=store.exported_events(state_dir, key),
+        previous=store.exported_events(state_dir, record),
         options=ics.ExportOptions(reminder=reminder),
     )
     store.remember_export(
-        state_dir, key, result.events, write=lambda: write_output(ics_file, result.data)
+        state_dir, record, result.events, write=lambda: write_output(ics_file, result.data)
     )
     where = "standard output" if ics_file == "-" else ics_file
     say(
