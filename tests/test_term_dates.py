@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from npqplan.cache import bank_holidays as cached_bank_holidays
 from npqplan.calendar import build_calendar, england_bank_holidays, school_days
-from npqplan.errors import RequestValueError
+from npqplan.errors import InvalidFileError, RequestValueError
 from npqplan.loader import load_file
 from npqplan.request import bank_holidays, bundled_calendar_path, bundled_calendars
 from npqplan.schema import TermDatesFile
@@ -91,3 +92,50 @@ def test_calendars_show_gives_each_year_and_its_source(run_cli: RunCli) -> None:
     missing = run_cli("calendars", "show", "surey")
     assert missing.returncode == 2
     assert missing.stderr.startswith("error: no bundled calendar 'surey': did you mean 'surrey'?")
+
+
+TERMS_WITH_INSET = """id: st-example
+name: St Example's
+years:
+  - year: 2024/25
+    source: the school's website
+    inset_days: [2024-09-03, 2024-09-10]
+    terms:
+      - name: Autumn
+        start: 2024-09-02
+        end: 2024-12-20
+        breaks:
+          - {name: Half-term, start: 2024-10-28, end: 2024-11-01}
+      - {name: Spring, start: 2025-01-06, end: 2025-04-04}
+      - {name: Summer, start: 2025-04-22, end: 2025-07-22}
+"""
+
+
+def test_inset_days_are_no_study_days(run_cli: RunCli, tmp_path: Path) -> None:
+    terms = tmp_path / "terms.yaml"
+    terms.write_text(TERMS_WITH_INSET, encoding="utf-8")
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(TERMS_WITH_INSET.replace("    inset_days: [2024-09-03, 2024-09-10]\n", ""),
+                     encoding="utf-8")  # fmt: skip
+    days: dict[str, set[str]] = {}
+    for name, path in (("with", terms), ("without", plain)):
+        result = run_cli("schedule", "npqltd-ucl", "--start", "2024-09", "--terms", str(path),
+                         "--format", "json", "--no-save")  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        plan = json.loads(result.stdout)
+        days[name] = {s["date"] for w in plan["weeks"] for s in w["sessions"]}
+    assert {"2024-09-03", "2024-09-10"} & days["without"]
+    assert not {"2024-09-03", "2024-09-10"} & days["with"]
+
+
+def test_an_inset_day_outside_the_terms_is_refused_with_its_place(tmp_path: Path) -> None:
+    terms = tmp_path / "terms.yaml"
+    terms.write_text(TERMS_WITH_INSET.replace("2024-09-10]", "2024-10-29]"), encoding="utf-8")
+    loaded = load_file(terms, TermDatesFile)  # in half-term, but inside the autumn term
+    assert date(2024, 10, 29) in loaded.years[0].inset_days
+    terms.write_text(TERMS_WITH_INSET.replace("2024-09-10]", "2024-08-29]"), encoding="utf-8")
+    with pytest.raises(InvalidFileError) as caught:
+        load_file(terms, TermDatesFile)
+    assert caught.value.lines() == [
+        f"{terms}:4:5: years[0]: INSET day 2024-08-29 is not in any of the year's terms"
+    ]

@@ -140,7 +140,12 @@ def _terms_of(year: SchoolYearDates) -> list[SchoolTerm]:
             name=f"{term.name} {first_year if term.name == 'Autumn' else first_year + 1}",
             start=term.start,
             end=term.end,
-            breaks=term.breaks,
+            breaks=term.breaks
+            + tuple(
+                Break(name="INSET day", start=day, end=day)
+                for day in year.inset_days
+                if term.start <= day <= term.end
+            ),
             year=year.year,
             provisional=year.provisional,
         )

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 # Bump whenever a stored model's meaning changes: the parse cache keeps nothing across it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PROGRAMME_ID_PATTERN = r"^[a-z0-9-]+$"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -362,6 +362,8 @@ class SchoolYearDates(_Strict):
     source: Text
     provisional: bool = False
     terms: tuple[SchoolTermDates, ...] = Field(min_length=1, max_length=6)
+    # Staff training days: in term, but no pupils and, for a participant, no study either.
+    inset_days: tuple[IsoDate, ...] = Field(default=(), max_length=10)
 
     @model_validator(mode="after")
     def _consistent(self) -> SchoolYearDates:
@@ -375,6 +377,9 @@ class SchoolYearDates(_Strict):
             first + 1, 8, 31
         ):
             raise ValueError(f"terms must fall between August {first} and August {first + 1}")
+        for day in self.inset_days:
+            if not any(term.start <= day <= term.end for term in self.terms):
+                raise ValueError(f"INSET day {day} is not in any of the year's terms")
         return self
 
 
