@@ -358,3 +358,19 @@ def test_a_fixed_date_at_a_weekend_or_in_half_term_stands_with_a_warning(
     ]
     coaching = [s for w in plan["weeks"] for s in w["sessions"] if s["component"] == "Coaching"]
     assert {s["date"] for s in coaching if s["term"] == "Term one"} == {"2024-10-05", "2024-10-29"}
+
+
+def test_list_groups_by_qualification_and_filters_by_qualification_and_provider(
+    run_cli: RunCli,
+) -> None:
+    def ids(*args: str) -> list[str]:
+        result = run_cli("list", *args)
+        assert result.returncode == 0, result.stderr
+        return [line.split()[0] for line in result.stdout.splitlines() if line.startswith("npq")]
+
+    assert ids() == ["npqltd-ucl", "npqlbc-bpn", "npqsl", "npqh-bpn", "npqel-olp", "npqel"]
+    assert ids("--qualification", "npqh") == ["npqh-bpn"]
+    assert ids("--provider", "BEST PRACTICE") == ["npqlbc-bpn", "npqh-bpn", "npqel-olp"]
+    assert ids("-q", "NPQEL", "-p", "ucl") == ["npqel"]
+    none = run_cli("list", "-q", "npqeyl")
+    assert none.stdout == "No programme matches; 'npqplan list' shows them all.\n"

@@ -12,19 +12,49 @@ from npqplan.cache import ParseCache
 from npqplan.cli.output import say, stdout
 from npqplan.errors import EXIT_BAD_INPUT, InvalidFileError
 from npqplan.render import programmes as render
-from npqplan.schema import CohortFile, TermDatesFile
+from npqplan.schema import CohortFile, Qualification, TermDatesFile
 
 app = typer.Typer()
 
 
 @app.command("list", short_help="List the programmes, bundled and your own.")
-def list_programmes() -> None:
-    """List the bundled programmes and your own.
+def list_programmes(
+    qualification: Annotated[
+        Qualification | None,
+        typer.Option(
+            "--qualification",
+            "-q",
+            help="Only this NPQ, like NPQH.",
+            show_choices=False,
+            metavar="NPQ",
+            case_sensitive=False,
+        ),
+    ] = None,
+    provider: Annotated[
+        str | None,
+        typer.Option(
+            "--provider",
+            "-p",
+            metavar="NAME",
+            help="Only providers whose name contains this, in any case.",
+        ),
+    ] = None,
+) -> None:
+    """List the bundled programmes and your own, grouped by qualification and provider.
 
-    Example: npqplan list
+    Example: npqplan list --qualification NPQH
     """
     found = loader.library(paths.user_programmes_dir(), ParseCache(paths.cache_dir()))
-    stdout.print(render.programme_list(found.entries))
+    wanted = [
+        entry
+        for entry in found.entries
+        if (qualification is None or entry.programme.qualification is qualification)
+        and (provider is None or provider.casefold() in entry.programme.provider.casefold())
+    ]
+    if wanted or not found.entries:
+        stdout.print(render.programme_list(wanted))
+    else:
+        stdout.print("No programme matches; 'npqplan list' shows them all.")
     for problem in found.skipped:
         say(f"warning: skipped {problem}")
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from npqplan.loader import ProgrammeEntry
 from npqplan.render.tables import indented, table
 from npqplan.render.words import hours_text
-from npqplan.schema import Component, Programme
+from npqplan.schema import Component, Programme, Qualification
 
 
 def programme_list(entries: Sequence[ProgrammeEntry]) -> Table:
@@ -23,7 +23,15 @@ def programme_list(entries: Sequence[ProgrammeEntry]) -> Table:
     listing.add_column("Months", justify="right")
     listing.add_column("Hours", justify="right")
     listing.add_column("From")
-    for entry in entries:
+    order = list(Qualification)
+
+    def group(entry: ProgrammeEntry) -> tuple[int, str]:
+        return order.index(entry.programme.qualification), entry.programme.provider
+
+    grouped = sorted(entries, key=lambda entry: (*group(entry), entry.programme.id))
+    for index, entry in enumerate(grouped):
+        if index and group(entry)[0] != group(grouped[index - 1])[0]:
+            listing.add_section()
         programme = entry.programme
         listing.add_row(
             programme.id,
