@@ -86,6 +86,10 @@ def connect(state_dir: Path) -> Iterator[sqlite3.Connection]:
         _migrate(connection)
         yield connection
     except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
+            raise StateError(
+                f"no space left on device: cannot write the state file {database_path(state_dir)}"
+            ) from None
         raise StateError(
             f"the state file {database_path(state_dir)} cannot be used ({exc})"
         ) from None
