@@ -81,3 +81,14 @@ def test_there_is_no_import_cycle() -> None:
 
     for name in sorted(graph):
         visit(name, ())
+
+
+def test_each_class_is_declared_once() -> None:
+    """No twin classes kept in step (a Programme in two modules, two Progress or Break)."""
+    declared: dict[str, list[str]] = {}
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                declared.setdefault(node.name, []).append(name)
+    twins = {cls: where for cls, where in declared.items() if len(where) > 1}
+    assert twins == {}
