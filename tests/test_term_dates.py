@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from npqplan.cache import bank_holidays as cached_bank_holidays
+from npqplan.cache import cached_bank_holidays
 from npqplan.calendar import build_calendar, england_bank_holidays, school_days
 from npqplan.errors import InvalidFileError, RequestValueError
 from npqplan.loader import load_file

@@ -79,7 +79,7 @@ def _file_key(kind: type[BaseModel], path: Path) -> str | None:
     return " ".join(map(str, parts)) + " " + _where(path)
 
 
-def bank_holidays(folder: Path, first_year: int, last_year: int) -> dict[date, str] | None:
+def cached_bank_holidays(folder: Path, first_year: int, last_year: int) -> dict[date, str] | None:
     """The stored answer for these years from this `holidays` release, or None."""
     entry = _holidays_entry(folder, first_year, last_year)
     if entry is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -223,8 +222,3 @@ def burn_up(plan: Plan, entries: Sequence[LogEntry], today: date) -> tuple[BurnU
             index += 1
         points.append(BurnUpPoint(week.week_start, planned, done))
     return tuple(points)
-
-
-def round_hours(hours: float) -> float:
-    """Hours for people and JSON: two decimals, no float noise."""
-    return math.floor(hours * 100 + 0.5) / 100

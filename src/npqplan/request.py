@@ -251,7 +251,7 @@ def load_cohort(
 
 
 def bank_holidays(first_year: int, last_year: int, cache_dir: Path | None) -> dict[date, str]:
-    found = caches.bank_holidays(cache_dir, first_year, last_year) if cache_dir else None
+    found = caches.cached_bank_holidays(cache_dir, first_year, last_year) if cache_dir else None
     if found is None:
         found = england_bank_holidays(first_year, last_year)
         if cache_dir is not None:

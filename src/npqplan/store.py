@@ -294,7 +294,7 @@ def save_replan(state_dir: Path, request: PlanRequest, base: str, today: date, p
     with connect(state_dir) as db, transaction(db):
         db.execute(
             "INSERT INTO replans (request, base, today, plan) VALUES (?, ?, ?, ?)",
-            (request_json(request), base, today.isoformat(), plan_json(plan)),
+            (request_json(request), base, today.isoformat(), encode_plan(plan)),
         )
 
 
@@ -309,12 +309,12 @@ def stored_replan(state_dir: Path, request: PlanRequest, base: str) -> StoredRep
     if row is None:
         return None
     try:
-        return StoredReplan(date.fromisoformat(str(row[0])), plan_from_json(str(row[1])))
+        return StoredReplan(date.fromisoformat(str(row[0])), decode_plan(str(row[1])))
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise _damaged(state_dir, "the saved re-plan", exc) from None
 
 
-def plan_json(plan: Plan) -> str:
+def encode_plan(plan: Plan) -> str:
     """Every field of a plan, so a stored re-plan comes back exactly as it was saved."""
     data = {
         "programme_id": plan.programme_id,
@@ -342,7 +342,7 @@ def plan_json(plan: Plan) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def plan_from_json(text: str) -> Plan:
+def decode_plan(text: str) -> Plan:
     data: dict[str, Any] = json.loads(text)
     low, high = data["target"]
     return Plan(
@@ -372,7 +372,7 @@ def plan_from_json(text: str) -> Plan:
 
 def plan_fingerprint(plan: Plan) -> str:
     """Which scheduled plan a re-plan was made from: a digest of all its fields."""
-    return hashlib.sha256(plan_json(plan).encode("utf-8")).hexdigest()
+    return hashlib.sha256(encode_plan(plan).encode("utf-8")).hexdigest()
 
 
 def _clock(value: time | None) -> str | None:
