@@ -26,8 +26,10 @@ from npqplan.loader import ProgrammeEntry, find_programme, load_file
 from npqplan.plan import LATEST_END, Plan, Preferences
 from npqplan.scheduler import FixedDates, build_plan
 from npqplan.schema import FIRST_YEAR, LAST_YEAR, CohortFile, Programme, TermDatesFile
+from npqplan.schoolics import read_school_calendar
 
 DEFAULT_CALENDAR = "kent"
+CALENDAR_FILE_SUFFIXES = (".ics", ".ical", ".icalendar")
 BUNDLED_CALENDARS_DIR = Path(__file__).with_name("calendars")
 LONGEST_BLOCK_DAYS = 400
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -233,7 +235,10 @@ def bundled_calendar_path(name: str) -> Path:
 
 def load_term_dates(request: PlanRequest, cache: caches.ParseCache | None) -> TermDatesFile:
     if request.terms_file:
-        return load_file(Path(request.terms_file), TermDatesFile, cache=cache)
+        path = Path(request.terms_file)
+        if path.suffix.lower() in CALENDAR_FILE_SUFFIXES:
+            return read_school_calendar(path).term_dates
+        return load_file(path, TermDatesFile, cache=cache)
     return load_file(bundled_calendar_path(request.calendar), TermDatesFile, cache=cache)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,8 +13,9 @@ from npqplan.cli.output import stdout
 from npqplan.errors import RequestValueError, UsageError
 from npqplan.loader import load_file
 from npqplan.render import calendars as render
-from npqplan.request import bundled_calendar_path, bundled_calendars
+from npqplan.request import CALENDAR_FILE_SUFFIXES, bundled_calendar_path, bundled_calendars
 from npqplan.schema import TermDatesFile
+from npqplan.schoolics import read_school_calendar
 
 app = typer.Typer()
 calendars_app = typer.Typer(
@@ -43,12 +45,18 @@ def calendars(ctx: typer.Context) -> None:
 def show(
     name: Annotated[str, typer.Argument(metavar="NAME", hidden=True)],
 ) -> None:
-    """Show a bundled calendar's terms and half-terms, year by year, with each year's source.
+    """Show a calendar's terms and half-terms, year by year, with each year's source.
 
-    NAME is a calendar id from 'npqplan calendars', in any case.
+    NAME is a calendar id from 'npqplan calendars', in any case, or a school's own calendar
+    file (.ics): then it shows what it understood, and lists the events it could not use, so
+    you can check it before planning with --terms.
 
     Example: npqplan calendars show kent
     """
+    if Path(name).suffix.lower() in CALENDAR_FILE_SUFFIXES:
+        read = read_school_calendar(Path(name))
+        stdout.print(render.calendar_detail(read.term_dates, read.not_understood))
+        return
     try:
         path = bundled_calendar_path(name)
     except RequestValueError as error:

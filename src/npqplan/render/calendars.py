@@ -41,7 +41,7 @@ def calendar_list(calendars: Sequence[TermDatesFile]) -> Table:
     return listing
 
 
-def calendar_detail(dates: TermDatesFile) -> Group:
+def calendar_detail(dates: TermDatesFile, not_understood: Sequence[str] = ()) -> Group:
     parts: list[RenderableType] = [Text(dates.name, style="bold")]
     if dates.notes:
         parts.append(KeptTogether(dates.notes))
@@ -54,5 +54,11 @@ def calendar_detail(dates: TermDatesFile) -> Group:
             )
             line = f"{term.name}: {day_text(term.start)} – {day_text(term.end)}"
             parts.append(indented(f"{line}{f' ({breaks})' if breaks else ''}"))
+        if year.inset_days:
+            days = ", ".join(day_text(day) for day in year.inset_days)
+            parts.append(indented(f"INSET days: {days}"))
         parts.append(indented(f"Source: {year.source}"))
+    if not_understood:
+        parts += [Text(""), Text("Not understood (left out of the terms)", style="bold")]
+        parts += [indented(event) for event in not_understood]
     return Group(*parts)
