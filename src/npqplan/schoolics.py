@@ -123,19 +123,24 @@ def _all_day_events(path: Path, shown: str) -> tuple[str, list[_CalendarEvent]]:
         raise InvalidFileError([f"{shown}: not an iCalendar file ({exc})"]) from None
     events = []
     for vevent in calendar.walk("VEVENT"):
-        start = vevent.get("DTSTART")
-        if start is None or isinstance(start.dt, datetime):
-            continue  # a timed event (a parents' evening) says nothing about terms
-        first: date = start.dt
-        end = vevent.get("DTEND")
-        last = (
-            end.dt - timedelta(days=1)
-            if end is not None and not isinstance(end.dt, datetime)
-            else first
-        )
-        events.append(
-            _CalendarEvent(str(vevent.get("SUMMARY", "")).strip(), first, max(first, last))
-        )
+        summary = str(vevent.get("SUMMARY", "")).strip()
+        try:
+            start = vevent.get("DTSTART")
+            if start is None or isinstance(start.dt, datetime):
+                continue  # a timed event (a parents' evening) says nothing about terms
+            first: date = start.dt
+            end = vevent.get("DTEND")
+            last = (
+                end.dt - timedelta(days=1)
+                if end is not None and not isinstance(end.dt, datetime)
+                else first
+            )
+        except (AttributeError, TypeError, ValueError):
+            # icalendar keeps a property it could not parse, and fails when it is read
+            raise InvalidFileError(
+                [f"{shown}: the date of the event {summary!r} cannot be read"]
+            ) from None
+        events.append(_CalendarEvent(summary, first, max(first, last)))
     name = str(calendar.get("X-WR-CALNAME") or calendar.get("NAME") or "").strip()[:120]
     return name, events
 

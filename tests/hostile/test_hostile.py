@@ -56,8 +56,8 @@ def no_damage(home: Path) -> None:
 CASES: list[tuple[str, list[str], Damage]] = [
     *((f"programme {p.stem}", ["schedule", str(p), "--start", "2024-09"], no_damage)
       for p in INVALID_PROGRAMMES),
-    *((f"terms {p.stem}", ["schedule", *NPQEL, "--terms", str(p)], no_damage)
-      for p in sorted(FILES.glob("terms-*.yaml"))),
+    *((f"terms {p.name}", ["schedule", *NPQEL, "--terms", str(p)], no_damage)
+      for p in sorted([*FILES.glob("terms-*.yaml"), *FILES.glob("terms-*.ics")])),
     *((f"cohort {p.stem}", ["schedule", *NPQEL, "--cohort", str(p)], no_damage)
       for p in sorted(FILES.glob("cohort-*.yaml"))),
     ("a password file as a programme", ["show", str(FILES / "not-npqplan.txt")], no_damage),
