@@ -42,7 +42,8 @@ years:
 EVENTS = [
     ("Autumn term starts", date(2024, 9, 2), date(2024, 9, 2)),
     ("INSET day - school closed to pupils", date(2024, 9, 2), date(2024, 9, 2)),
-    ("October half term", date(2024, 10, 28), date(2024, 11, 1)),
+    ("Half term starts", date(2024, 10, 28), date(2024, 11, 1)),
+    ("School breaks up for half term", date(2024, 10, 25), date(2024, 10, 25)),
     ("Last day of term", date(2024, 12, 20), date(2024, 12, 20)),
     ("Christmas holiday", date(2024, 12, 23), date(2025, 1, 3)),
     ("Spring term starts", date(2025, 1, 6), date(2025, 1, 6)),
@@ -87,7 +88,10 @@ def test_the_file_is_read_as_the_school_means_it(tmp_path: Path) -> None:
         (date(2025, 5, 26), date(2025, 5, 30)),
     ]
     assert year.inset_days == (date(2024, 9, 2), date(2025, 1, 6))
-    assert read.not_understood == ("Year 6 trip to the museum (2025-03-12)",)
+    assert read.not_understood == (
+        "School breaks up for half term (2024-10-25)",
+        "Year 6 trip to the museum (2025-03-12)",
+    )
 
 
 def test_an_ics_plans_exactly_as_the_same_dates_in_yaml(run_cli: RunCli, tmp_path: Path) -> None:
@@ -112,7 +116,7 @@ def test_calendars_show_prints_what_was_understood_and_what_was_not(
     text = " ".join(result.stdout.split())
     assert "Autumn: 2 Sep 2024 – 20 Dec 2024 (Half-term 28 Oct 2024 – 1 Nov 2024)" in text
     assert "INSET days: 2 Sep 2024, 6 Jan 2025" in text
-    assert "Not understood (left out of the terms) Year 6 trip to the museum (2025-03-12)" in text
+    assert "Not understood (left out of the terms) School breaks up for half term" in text
 
 
 def test_a_file_with_no_terms_in_it_is_a_clear_error(tmp_path: Path) -> None:

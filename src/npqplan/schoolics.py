@@ -24,6 +24,7 @@ from npqplan.yamlfile import read_text
 _STARTS = re.compile(r"\b(term (starts|begins)|(start|first day|beginning) of (the )?term)\b", re.I)
 _ENDS = re.compile(r"\b(term ends|(end|last day) of (the )?term|breaks? up)\b", re.I)
 _INSET = re.compile(r"\b(inset|training day|staff development|teacher day)\b", re.I)
+_HALF = re.compile(r"\bhalf[ -]?term\b", re.I)
 _BREAK = re.compile(r"\b(half[ -]?term|holiday|closure|closed)\b", re.I)
 
 
@@ -46,10 +47,8 @@ def read_school_calendar(path: Path, display: str | None = None) -> SchoolCalend
     """The term dates in `path`, an iCalendar file; InvalidFileError when it has none."""
     shown = display or str(path)
     name, events = _all_day_events(path, shown)
-    starts = sorted(e.first for e in events if _STARTS.search(e.summary))
-    ends = sorted(
-        e.last for e in events if _ENDS.search(e.summary) and not _STARTS.search(e.summary)
-    )
+    starts = sorted(e.first for e in events if _starts_a_term(e))
+    ends = sorted(e.last for e in events if _ends_a_term(e))
     terms = _terms(starts, ends)
     if not terms:
         raise InvalidFileError(
@@ -58,7 +57,7 @@ def read_school_calendar(path: Path, display: str | None = None) -> SchoolCalend
                 "'Term starts' and 'Term ends' (or 'First day of term', 'Last day of term')"
             ]
         )
-    used = {e for e in events if _STARTS.search(e.summary) or _ENDS.search(e.summary)}
+    used = {e for e in events if _starts_a_term(e) or _ends_a_term(e)}
     years: dict[int, list[dict[str, object]]] = {}
     inset: dict[int, list[date]] = {}
     for first, last in terms:
@@ -68,7 +67,12 @@ def read_school_calendar(path: Path, display: str | None = None) -> SchoolCalend
             if first <= event.first and event.last <= last and event not in used
         ]
         trainings = [event for event in inside if _INSET.search(event.summary)]
-        breaks = [e for e in inside if _BREAK.search(e.summary) and e not in trainings]
+        # "Breaks up for half term" is the last school day before it, not a day off.
+        breaks = [
+            e
+            for e in inside
+            if _BREAK.search(e.summary) and not _ENDS.search(e.summary) and e not in trainings
+        ]
         used |= {*trainings, *breaks}
         year = school_year_of(first)
         inset.setdefault(year, []).extend(
@@ -145,6 +149,19 @@ def _all_day_events(path: Path, shown: str) -> tuple[str, list[_CalendarEvent]]:
     return name, events
 
 
+def _starts_a_term(event: _CalendarEvent) -> bool:
+    # "Half term starts" starts a break, not a term.
+    return bool(_STARTS.search(event.summary)) and not _HALF.search(event.summary)
+
+
+def _ends_a_term(event: _CalendarEvent) -> bool:
+    return (
+        bool(_ENDS.search(event.summary))
+        and not _HALF.search(event.summary)
+        and not _starts_a_term(event)
+    )
+
+
 def _terms(starts: list[date], ends: list[date]) -> list[tuple[date, date]]:
     """Each start with the first end after it (and before the next start)."""
     terms = []
@@ -163,7 +180,7 @@ def _span(event: _CalendarEvent) -> str:
 
 
 def _break_name(event: _CalendarEvent) -> str:
-    return "Half-term" if re.search(r"half", event.summary, re.I) else event.summary[:120]
+    return "Half-term" if _HALF.search(event.summary) else event.summary[:120]
 
 
 def _term_name(first: date) -> str:
