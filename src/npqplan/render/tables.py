@@ -55,8 +55,10 @@ class KeptTogether:
         return [_FIGURE_AND_UNIT.sub(rf"\1{_GLUE}\2", line) for line in self.text.splitlines()]
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        lines = [line.replace(_GLUE, " ") for line in self._lines()] or [""]
+        # The narrowest is the longest unbreakable run ("(10 h)" counts as one); the widest, the
+        # longest line as written.
         words = [word.replace(_GLUE, " ") for line in self._lines() for word in line.split(" ")]
+        lines = self.text.splitlines() or [""]
         return Measurement(max(map(cell_len, words or [""])), max(map(cell_len, lines)))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
