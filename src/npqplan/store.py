@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -71,7 +73,7 @@ def database_path(state_dir: Path) -> Path:
 
 @contextmanager
 def connect(state_dir: Path) -> Iterator[sqlite3.Connection]:
-    """An open, migrated connection; WAL and a busy timeout let parallel commands queue."""
+    """An open, migrated connection for writing; WAL and a busy timeout let commands queue."""
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(
@@ -79,22 +81,80 @@ def connect(state_dir: Path) -> Iterator[sqlite3.Connection]:
         )
     except (OSError, sqlite3.Error) as exc:
         raise StateError(f"cannot open the state folder {state_dir}: {exc}") from None
-    try:
+    with _reported(state_dir, connection):
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = FULL")
         _migrate(connection)
         yield connection
+
+
+@contextmanager
+def reading(state_dir: Path) -> Iterator[sqlite3.Connection]:
+    """A connection that starts no write, so a read-only folder or a full disk can be read.
+
+    A WAL reader needs the `-shm` index beside the file: where that cannot be made, the file is
+    opened read-only, and where not even that works, as immutable, which is exact there because
+    nobody can be writing to it.
+    """
+    uri = database_path(state_dir).absolute().as_uri()
+    for options in ("?mode=rw", "?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            connection = sqlite3.connect(
+                uri + options, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            )
+        except sqlite3.OperationalError:
+            continue
+        try:
+            version = _version(connection)
+        except sqlite3.OperationalError:
+            connection.close()
+            continue
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            raise _state_error(state_dir, exc) from None
+        if version != len(MIGRATIONS):
+            # An older file needs its migration, which writes; a newer one is refused there.
+            connection.close()
+            break
+        with _reported(state_dir, connection):
+            yield connection
+        return
+    with connect(state_dir) as connection:
+        yield connection
+
+
+_REFUSED_WRITES = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY}
+
+
+def _out_of_space(state_dir: Path, exc: sqlite3.DatabaseError) -> bool:
+    # SQLite reports a full disk met while growing its WAL index as a plain I/O error.
+    primary = exc.sqlite_errorcode & 0xFF
+    return primary == sqlite3.SQLITE_IOERR and shutil.disk_usage(state_dir).free == 0
+
+
+@contextmanager
+def _reported(state_dir: Path, connection: sqlite3.Connection) -> Iterator[None]:
+    """SQLite's failures as one line naming the state file; the connection closed either way."""
+    try:
+        yield
     except sqlite3.DatabaseError as exc:
-        if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
-            raise StateError(
-                f"no space left on device: cannot write the state file {database_path(state_dir)}"
-            ) from None
-        raise StateError(
-            f"the state file {database_path(state_dir)} cannot be used ({exc})"
-        ) from None
+        raise _state_error(state_dir, exc) from None
     finally:
         connection.close()
+
+
+def _state_error(state_dir: Path, exc: sqlite3.DatabaseError) -> StateError:
+    if exc.sqlite_errorcode == sqlite3.SQLITE_FULL or _out_of_space(state_dir, exc):
+        return StateError(
+            f"no space left on device: cannot write the state file {database_path(state_dir)}"
+        )
+    if not os.access(state_dir, os.W_OK) and exc.sqlite_errorcode in _REFUSED_WRITES:
+        return StateError(
+            f"cannot save to the state folder {state_dir}: it is read-only "
+            "(reading commands such as status still work)"
+        )
+    return StateError(f"the state file {database_path(state_dir)} cannot be used ({exc})")
 
 
 @contextmanager
@@ -158,7 +218,7 @@ def current_request(state_dir: Path) -> PlanRequest | None:
     """The saved request, or None when no plan was ever saved."""
     if not exists(state_dir):
         return None
-    with connect(state_dir) as db:
+    with reading(state_dir) as db:
         row = db.execute("SELECT request FROM current_plan WHERE id = 1").fetchone()
     if row is None:
         return None
@@ -248,7 +308,7 @@ def log_entries(state_dir: Path) -> list[LogEntry]:
     """Every entry, or none when there is no state file yet (without making one)."""
     if not exists(state_dir):
         return []
-    with connect(state_dir) as db:
+    with reading(state_dir) as db:
         rows = db.execute(
             "SELECT id, day, hours, component, note FROM log_entries ORDER BY day, id"
         ).fetchall()
@@ -300,7 +360,7 @@ def save_replan(state_dir: Path, request: PlanRequest, base: str, today: date, p
 
 def stored_replan(state_dir: Path, request: PlanRequest, base: str) -> StoredReplan | None:
     """The latest re-plan of this request made from the same scheduled plan, if any."""
-    with connect(state_dir) as db:
+    with reading(state_dir) as db:
         row = db.execute(
             "SELECT today, plan FROM replans WHERE request = ? AND base = ? "
             "ORDER BY id DESC LIMIT 1",
@@ -429,7 +489,7 @@ def exported_events(state_dir: Path, plan_key: str) -> list[ExportedEvent]:
     """What the last export of this plan said about each event (nothing if never exported)."""
     if not exists(state_dir):
         return []
-    with connect(state_dir) as db:
+    with reading(state_dir) as db:
         rows = db.execute(
             "SELECT uid, fingerprint, sequence, modified, session, cancelled "
             "FROM exported_events WHERE plan_key = ? ORDER BY uid",
