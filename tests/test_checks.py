@@ -69,7 +69,7 @@ def test_hours_lost_or_invented_are_refused(planned: PlannedProgramme) -> None:
 def test_a_session_of_no_or_negative_length_is_refused(planned: PlannedProgramme) -> None:
     for hours in (0.0, -0.5, 0.1):
         plan = with_session(planned.plan, 0, hours=hours)
-        assert any("not a positive number of quarter hours" in f for f in faults(planned, plan))
+        assert any("not a positive number of 5-minute steps" in f for f in faults(planned, plan))
 
 
 def test_a_session_that_ends_before_it_starts_is_refused(planned: PlannedProgramme) -> None:

@@ -64,7 +64,7 @@ def test_export_writes_one_event_per_session_of_the_schedule(
     result = run_cli("export", *NPQEL, "--ics", "plan.ics", env=clock(CLOCK))
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
-    assert result.stderr == "wrote plan.ics: 82 sessions (82 new, 0 updated, 0 cancelled)\n"
+    assert result.stderr == "wrote plan.ics: 81 sessions (81 new, 0 updated, 0 cancelled)\n"
     data = (tmp_path / "plan.ics").read_bytes()
     assert lint(data) == []
     assert event_keys(data) == schedule_sessions(run_cli, *NPQEL)
@@ -83,7 +83,7 @@ def test_export_matches_the_golden_file_and_stdout_matches_the_file(
     # run_cli reads text, which turns CRLF into LF; the file test above has the bytes.
     assert to_stdout.stdout == golden.decode("utf-8").replace("\r\n", "\n")
     assert to_stdout.stderr == (
-        "wrote standard output: 82 sessions (0 new, 0 updated, 0 cancelled)\n"
+        "wrote standard output: 81 sessions (0 new, 0 updated, 0 cancelled)\n"
     )
 
 
@@ -199,7 +199,7 @@ def test_remind_adds_a_display_alarm_to_every_event(run_cli: RunCli, tmp_path: P
     result = run_cli("export", *NPQEL, "--ics", "plan.ics", "--remind", "1h")
     assert result.returncode == 0, result.stderr
     events = icalendar.Calendar.from_ical((tmp_path / "plan.ics").read_bytes()).walk("VEVENT")
-    assert len(events) == 82
+    assert len(events) == 81
     for event in events:
         (alarm,) = event.walk("VALARM")
         assert alarm["TRIGGER"].to_ical() == b"-PT1H"
@@ -212,10 +212,10 @@ def test_re_export_after_a_replan_updates_moves_and_cancels(
     short = ("--session-hours", "0.5")
     first = run_cli("export", *NPQEL, *short, "--ics", "before.ics", env=clock(CLOCK))
     assert first.returncode == 0, first.stderr
-    assert first.stderr == "wrote before.ics: 84 sessions (84 new, 0 updated, 0 cancelled)\n"
+    assert first.stderr == "wrote before.ics: 83 sessions (83 new, 0 updated, 0 cancelled)\n"
     second = run_cli("export", *NPQEL, "--ics", "after.ics", env=clock(LATER))
     assert second.returncode == 0, second.stderr
-    assert second.stderr == "wrote after.ics: 82 sessions (0 new, 8 updated, 2 cancelled)\n"
+    assert second.stderr == "wrote after.ics: 81 sessions (0 new, 8 updated, 2 cancelled)\n"
     before, after = (tmp_path / "before.ics").read_bytes(), (tmp_path / "after.ics").read_bytes()
     assert lint(after) == []
     old, new = read_icalendar(before), read_icalendar(after)
@@ -248,7 +248,7 @@ def test_a_failed_write_records_nothing(run_cli: RunCli, tmp_path: Path) -> None
     assert failed.stderr.startswith("error: cannot write missing/plan.ics: ")
     again = run_cli("export", *NPQEL, "--ics", "plan.ics", env=clock(CLOCK))
     assert again.returncode == 0, again.stderr
-    assert again.stderr == "wrote plan.ics: 82 sessions (0 new, 0 updated, 0 cancelled)\n"
+    assert again.stderr == "wrote plan.ics: 81 sessions (0 new, 0 updated, 0 cancelled)\n"
     assert (tmp_path / "plan.ics").read_bytes() == exported
 
 
@@ -311,9 +311,9 @@ def test_a_what_if_export_keeps_its_own_record_and_leaves_the_real_plans_alone(
     export record, so the next real export bumped SEQUENCE on 63 unchanged events."""
     assert run_cli("schedule", *NPQEL).returncode == 0
     first = run_cli("export", "--ics", "plan.ics", env=clock(CLOCK))
-    assert first.stderr == "wrote plan.ics: 82 sessions (82 new, 0 updated, 0 cancelled)\n"
+    assert first.stderr == "wrote plan.ics: 81 sessions (81 new, 0 updated, 0 cancelled)\n"
     what_if = run_cli("export", *NPQEL, "--study-days", "wed", "--ics", "wed.ics", env=clock(LATER))
     assert what_if.returncode == 0, what_if.stderr
-    assert what_if.stderr == "wrote wed.ics: 81 sessions (81 new, 0 updated, 0 cancelled)\n"
+    assert what_if.stderr == "wrote wed.ics: 80 sessions (80 new, 0 updated, 0 cancelled)\n"
     again = run_cli("export", "--ics", "plan.ics", env=clock(LATER))
-    assert again.stderr == "wrote plan.ics: 82 sessions (0 new, 0 updated, 0 cancelled)\n"
+    assert again.stderr == "wrote plan.ics: 81 sessions (0 new, 0 updated, 0 cancelled)\n"

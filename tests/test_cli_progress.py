@@ -81,7 +81,7 @@ def test_log_then_status_then_replan_then_status_shows_only_the_missed_events_be
     assert after["behind_hours"] == 14
     assert after["planned_hours_to_date"] == 18
     assert [s["component"] for s in after["missed_events"]] == [
-        "Coaching", "Peer Learning Group", "Residential event", "Coaching",
+        "Residential event", "Coaching", "Coaching", "Peer Learning Group",
     ]  # fmt: skip
     hours = json.loads(npqel("check-hours", "--format", "json", env=TODAY).stdout)
     assert hours["progress"]["planned_hours"] - hours["progress"]["logged_hours"] == 14
@@ -93,7 +93,7 @@ def test_log_then_status_then_replan_then_status_shows_only_the_missed_events_be
     assert again.stdout.startswith(
         "Nothing to re-plan: no hours are owed on 2025-01-20.\n"
         "Missed live events: ask your provider about catch-up\n"
-        "  Wed 25 Sep 15:30–16:30  Coaching (1 h)\n"
+        "  Thu 26 Sep – Fri 27 Sep  Residential event (10 h)\n"
     )
 
 

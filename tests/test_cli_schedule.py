@@ -51,18 +51,20 @@ def test_json_follows_the_documented_contract(run_cli: RunCli) -> None:
     sessions = [s for w in plan["weeks"] for s in w["sessions"]]
     assert sum(s["hours"] for s in sessions) == plan["total_hours"] == 93
     for week in plan["weeks"]:
-        assert set(week) == {"week_start", "label", "holiday", "hours", "sessions"}
+        assert set(week) == {"week_start", "label", "holiday", "hours", "minutes", "sessions"}
         assert week["hours"] == sum(s["hours"] for s in week["sessions"])
+        assert week["minutes"] == sum(s["minutes"] for s in week["sessions"])
         for session in week["sessions"]:
             assert set(session) == {
                 "component", "kind", "term", "date", "end_date", "start", "end", "all_day",
-                "hours", "fixed",
+                "hours", "minutes", "fixed",
             }  # fmt: skip
+            assert session["minutes"] == round(session["hours"] * 60)
             assert (session["start"] is None) == session["all_day"]
     residentials = [s for s in sessions if s["kind"] == "residential"]
     assert [(s["date"], s["end_date"]) for s in residentials] == [
-        ("2024-10-24", "2024-10-25"),
-        ("2025-10-16", "2025-10-17"),
+        ("2024-09-26", "2024-09-27"),
+        ("2025-11-13", "2025-11-14"),
     ]
 
 
@@ -368,9 +370,13 @@ def test_list_groups_by_qualification_and_filters_by_qualification_and_provider(
         assert result.returncode == 0, result.stderr
         return [line.split()[0] for line in result.stdout.splitlines() if line.startswith("npq")]
 
-    assert ids() == ["npqltd-ucl", "npqlbc-bpn", "npqsl", "npqh-bpn", "npqel-olp", "npqel"]
-    assert ids("--qualification", "npqh") == ["npqh-bpn"]
+    listed = ids()
+    assert listed.index("npqltd-ucl") < listed.index("npqsl") < listed.index("npqh-bpn")
+    assert listed.index("npqh-bpn") < listed.index("npqel") < listed.index("npqsenco-cofe")
+    assert ids("--qualification", "npqh") == [
+        "npqh-ambition", "npqh-bpn", "npqh-cofe", "npqh-niot", "npqh-teachfirst",
+    ]  # fmt: skip
     assert ids("--provider", "BEST PRACTICE") == ["npqlbc-bpn", "npqh-bpn", "npqel-olp"]
     assert ids("-q", "NPQEL", "-p", "ucl") == ["npqel"]
-    none = run_cli("list", "-q", "npqeyl")
+    none = run_cli("list", "-q", "npqlpm")
     assert none.stdout == "No programme matches; 'npqplan list' shows them all.\n"

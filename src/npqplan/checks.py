@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from npqplan.calendar import SchoolCalendar
 from npqplan.errors import BrokenPlanError
-from npqplan.plan import Plan, Preferences, Session, monday_of, to_units
+from npqplan.plan import MINUTES_PER_UNIT, Plan, Preferences, Session, monday_of
 from npqplan.schema import ComponentKind
 
 
@@ -34,9 +34,9 @@ def plan_faults(
 def _problems(
     plan: Plan, hours: float, calendar: SchoolCalendar, preferences: Preferences
 ) -> Iterator[str]:
-    planned = sum(to_units(session.hours) for session in plan.sessions)
-    if planned != to_units(hours):
-        yield f"the sessions hold {planned / 4:g} h, not the programme's {hours:g} h"
+    planned = plan.total_minutes
+    if planned != round(hours * 60):
+        yield f"the sessions hold {planned / 60:g} h, not the programme's {hours:g} h"
     for before, after in zip(plan.weeks, plan.weeks[1:], strict=False):
         if after.week_start - before.week_start != timedelta(days=7):
             yield f"the weeks jump from {before.week_start} to {after.week_start}"
@@ -55,8 +55,10 @@ def _faults(
 ) -> Iterator[str]:
     # A re-plan leaves a fixed event that was missed on its day with the hours done: maybe none.
     missed = session.fixed and session.hours == 0
-    if (session.hours <= 0 and not missed) or not (session.hours * 4).is_integer():
-        yield f"lasts {session.hours:g} h, not a positive number of quarter hours"
+    if (session.minutes <= 0 and not missed) or session.minutes % MINUTES_PER_UNIT:
+        yield f"lasts {session.minutes} minutes, not a positive number of 5-minute steps"
+    if abs(session.hours * 60 - session.minutes) > 1e-6:
+        yield f"lasts {session.hours!r} h, which is not a whole number of minutes"
     if session.all_day:
         if session.end_date < session.day:
             yield "ends before it starts"

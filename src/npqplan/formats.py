@@ -31,6 +31,7 @@ def session_dict(session: Session) -> dict[str, Any]:
         "end": clock_text(session.end),
         "all_day": session.all_day,
         "hours": json_hours(session.hours),
+        "minutes": session.minutes,
         "fixed": session.fixed,
     }
 
@@ -41,6 +42,7 @@ def week_dict(week: Week) -> dict[str, Any]:
         "label": week.label,
         "holiday": week.holiday,
         "hours": json_hours(week.hours),
+        "minutes": week.minutes,
         "sessions": [session_dict(s) for s in week.sessions],
     }
 
@@ -53,8 +55,10 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "end": plan.end.isoformat(),
         "target": [json_hours(plan.target[0]), json_hours(plan.target[1])],
         "total_hours": json_hours(plan.total_hours),
+        "total_minutes": plan.total_minutes,
         "calendar": plan.calendar_name,
         "warnings": list(plan.warnings),
+        "notes": list(plan.notes),
         "weeks": [week_dict(w) for w in plan.weeks],
     }
 

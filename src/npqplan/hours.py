@@ -226,7 +226,10 @@ def check_hours(
         windows=tuple(rolling_windows(plan.weeks)),
         weeks_over=tuple(FlaggedWeek(w, has_day_event(w)) for w in plan.weeks if w.hours > high),
         weeks_under=tuple(
-            FlaggedWeek(w, False) for w in plan.weeks if not w.holiday and w.hours < low
+            FlaggedWeek(w, False)
+            for w in plan.weeks
+            # A week inside the assessment window is the assessment's, begun in its first week.
+            if not w.holiday and w.hours < low and w.label != FINAL_ASSESSMENT
         ),
         out_of_school=away,
         out_of_school_days=sum(len(_weekdays(s)) for s in away),

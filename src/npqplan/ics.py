@@ -77,7 +77,8 @@ def summary(session: Session) -> str:
 def description(plan: Plan, session: Session) -> str:
     lines = [
         f"Component: {session.component} ({session.kind.value}, {session.delivery.value})",
-        f"Hours: {hours_text(session.hours)}",
+        f"Hours: {hours_text(session.hours)}"
+        + ("" if session.minutes % 15 == 0 else f" ({session.minutes} min)"),
         f"Term: {session.term}",
     ]
     if session.fixed:

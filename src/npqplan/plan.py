@@ -1,4 +1,4 @@
-"""What the scheduler produces: a frozen, dated plan of weeks and sessions, in quarter hours."""
+"""What the scheduler produces: a frozen, dated plan of weeks and sessions, in 5-minute units."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from npqplan.schema import ComponentKind, Delivery
 
 ACROSS_ALL_TERMS = "Across all terms"
 FINAL_ASSESSMENT = "Final assessment"
-UNITS_PER_HOUR = 4
-MINUTES_PER_UNIT = 60 // UNITS_PER_HOUR
+AFTER_TAUGHT = "After the taught programme"
+AWAITING_RESULTS = "Waiting for results"
+MINUTES_PER_UNIT = 5
+UNITS_PER_HOUR = 60 // MINUTES_PER_UNIT
 # Evening study ends by this time: a plan never books self-study later, nor past midnight.
 LATEST_END = time(23, 0)
 
 
 def to_units(hours: float) -> int:
-    """Hours as whole quarter hours, the unit every sum in a plan is made in."""
+    """Hours as whole 5-minute units, the unit every sum in a plan is made in."""
     return round(hours * UNITS_PER_HOUR)
 
 
@@ -62,6 +64,10 @@ class Session:
     location: str | None = None
 
     @property
+    def minutes(self) -> int:
+        return round(self.hours * 60)
+
+    @property
     def identity(self) -> str:
         """Stable across re-plans: which component and which of its occurrences, never the date."""
         return f"{self.term}/{self.component}/{self.occurrence}"
@@ -82,7 +88,11 @@ class Week:
 
     @property
     def hours(self) -> float:
-        return sum(s.hours for s in self.sessions)
+        return self.minutes / 60
+
+    @property
+    def minutes(self) -> int:
+        return sum(s.minutes for s in self.sessions)
 
     @property
     def week_end(self) -> date:
@@ -103,6 +113,8 @@ class Plan:
     declared_total: float | None = None
     weekly_cap: float = 2.0
     warnings: tuple[str, ...] = field(default=())
+    # What the plan made of the programme where the calendar decides (sessions per cadence).
+    notes: tuple[str, ...] = field(default=())
 
     @property
     def sessions(self) -> tuple[Session, ...]:
@@ -110,7 +122,11 @@ class Plan:
 
     @property
     def total_hours(self) -> float:
-        return sum(week.hours for week in self.weeks)
+        return self.total_minutes / 60
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(s.minutes for s in self.sessions)
 
 
 @dataclass(frozen=True)

@@ -36,20 +36,29 @@ from npqplan.checks import check_plan
 from npqplan.errors import ScheduleError
 from npqplan.plan import (
     ACROSS_ALL_TERMS,
+    AFTER_TAUGHT,
+    AWAITING_RESULTS,
     FINAL_ASSESSMENT,
     LATEST_END,
-    MINUTES_PER_UNIT,
     Plan,
     Preferences,
     Session,
     Week,
     monday_of,
-    to_hours,
-    to_units,
 )
-from npqplan.schema import Component, ComponentKind, Delivery, Programme
+from npqplan.schema import (
+    Cadence,
+    Component,
+    ComponentKind,
+    Delivery,
+    Order,
+    Programme,
+    Term,
+    TermLayout,
+)
 
 SHORTEST_TERM_WEEKS = 4
+SHORTEST_HALF_TERM_WEEKS = 3
 MORNING = time(9, 0)
 LONG_LIVE_SESSION_HOURS = 2.5
 _FRONT_LOADED = {ComponentKind.AUDIT, ComponentKind.BRIEFING, ComponentKind.INDUCTION}
@@ -83,6 +92,85 @@ class _Event:
     end: time | None
 
 
+def step_minutes(programme: Programme) -> int:
+    """15 when every figure of the programme is in quarter hours, else 5."""
+    figures = [
+        figure
+        for c in programme.all_components()
+        for figure in (c.total_minutes, c.session_minutes)
+        if figure is not None
+    ]
+    if programme.assessment is not None:
+        figures.append(round(programme.assessment.hours * 60))
+    return 15 if all(figure % 15 == 0 for figure in figures) else 5
+
+
+def cadence_periods(
+    cadence: Cadence, weeks: Sequence[date], terms: Sequence[Sequence[date]]
+) -> list[list[date]]:
+    """The stretches of `weeks` that each hold one session of `cadence`: every week, every
+    other week, each half-term (a run of weeks unbroken by a holiday), each of `terms`, or each
+    calendar month."""
+    if not weeks:
+        return []
+    if cadence is Cadence.WEEKLY:
+        return [[week] for week in weeks]
+    if cadence is Cadence.FORTNIGHTLY:
+        return [list(weeks[i : i + 2]) for i in range(0, len(weeks), 2)]
+    if cadence is Cadence.TERMLY:
+        wanted = set(weeks)
+        return [p for p in ([w for w in term if w in wanted] for term in terms) if p]
+    if cadence is Cadence.MONTHLY:
+        months: dict[tuple[int, int], list[date]] = {}
+        for week in weeks:
+            months.setdefault((week.year, week.month), []).append(week)
+        return list(months.values())
+    return half_terms(weeks)
+
+
+def half_terms(weeks: Sequence[date]) -> list[list[date]]:
+    """`weeks` in runs unbroken by a holiday; a run of under SHORTEST_HALF_TERM_WEEKS weeks
+    (a day or two of term at the plan's start or end) joins the run beside it."""
+    runs = _runs(weeks)
+    if len(runs) > 1 and len(runs[0]) < SHORTEST_HALF_TERM_WEEKS:
+        runs[1] = runs[0] + runs[1]
+        runs.pop(0)
+    if len(runs) > 1 and len(runs[-1]) < SHORTEST_HALF_TERM_WEEKS:
+        runs[-2] = runs[-2] + runs[-1]
+        runs.pop()
+    return runs
+
+
+def _runs(weeks: Sequence[date]) -> list[list[date]]:
+    """`weeks` in runs of consecutive weeks: a holiday starts a new run."""
+    runs: list[list[date]] = []
+    for week in weeks:
+        if runs and week - runs[-1][-1] == timedelta(days=7):
+            runs[-1].append(week)
+        else:
+            runs.append([week])
+    return runs
+
+
+def _trimmed(weeks: Sequence[date]) -> list[date]:
+    """`weeks` without a stub run of under SHORTEST_HALF_TERM_WEEKS at either end."""
+    runs = _runs(weeks)
+    while len(runs) > 1 and len(runs[0]) < SHORTEST_HALF_TERM_WEEKS:
+        runs.pop(0)
+    while len(runs) > 1 and len(runs[-1]) < SHORTEST_HALF_TERM_WEEKS:
+        runs.pop()
+    return [week for run in runs for week in run]
+
+
+def _weekday_from(day: date) -> date:
+    """`day`, or the Monday after it when it falls at a weekend."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
+def _position_index(position: str, length: int) -> int:
+    return {"start": 0, "middle": (length - 1) // 2, "end": length - 1}[position]
+
+
 def split_units(total: int, parts: int) -> list[int]:
     """`total` split into `parts` whole numbers that differ by at most one, larger first."""
     base, extra = divmod(total, parts)
@@ -113,8 +201,10 @@ def build_plan(
 ) -> Plan:
     """Lay `programme` out week by week from `start`; see the module docstring for the rules."""
     chosen = preferences or Preferences()
-    plan = _Builder(programme, calendar, start, chosen, fixed_dates or {}).build(assessment_start)
-    check_plan(plan, hours=programme.total_hours, calendar=calendar, preferences=chosen)
+    builder = _Builder(programme, calendar, start, chosen, fixed_dates or {})
+    plan = builder.build(assessment_start)
+    expected = programme.total_hours + builder.cadence_minutes / 60
+    check_plan(plan, hours=expected, calendar=calendar, preferences=chosen)
     return plan
 
 
@@ -135,8 +225,9 @@ class _Builder:
             self.first_day + relativedelta(months=programme.duration_months) - timedelta(days=1)
         )
         self.fixed_dates = dict(fixed_dates)
+        self.step = step_minutes(programme)
         target = programme.weekly_target
-        self.cap_units = to_units(
+        self.cap_units = self.steps_of_hours(
             preferences.weekly_cap if preferences.weekly_cap is not None else target.max_hours
         )
         self.sessions: list[Session] = []
@@ -145,6 +236,32 @@ class _Builder:
         self.event_weeks: set[date] = set()
         self.load: dict[date, int] = defaultdict(int)
         self.warnings: list[str] = []
+        self.plan_weeks: list[date] = []
+        # What the calendar decided: minutes and sessions made for each cadenced component.
+        self.cadence_minutes = 0
+        self.cadence_counts: dict[tuple[str, str], int] = {}
+        self.assessment_days: tuple[date, date] | None = None
+        # Self-directed steps of an ordered cycle, each with the weeks that are its own.
+        self.stretches: list[tuple[_Segment, list[tuple[Component, str, int]]]] = []
+
+    # -- units ----------------------------------------------------------------------------
+    # Every sum is made in steps of `step` minutes: quarter hours for a programme given in
+    # quarter hours, so its plan is as it always was, and 5 minutes for one given in minutes.
+
+    def steps_of_hours(self, hours: float) -> int:
+        return round(hours * 60 / self.step)
+
+    def hours_of(self, steps: int) -> float:
+        return steps * self.step / 60
+
+    def steps_of(self, component: Component) -> int:
+        total = component.total_minutes
+        assert total is not None, "cadenced components are counted by the calendar"
+        return total // self.step
+
+    @property
+    def half_hour(self) -> int:
+        return 30 // self.step
 
     # -- days -----------------------------------------------------------------------------
 
@@ -176,10 +293,11 @@ class _Builder:
 
     # -- terms ----------------------------------------------------------------------------
 
-    def segments(self, wanted: int) -> list[_Segment]:
+    def segments(self, wanted: int, *, spread: bool = False) -> list[_Segment]:
         """School terms clipped to the plan; stubs of a term at either end join their neighbour.
 
-        When the programme has more terms than that, its terms share the weeks equally.
+        When the programme has more terms than that, or asks for its terms to be spread, its
+        terms share the weeks equally.
         """
         found: list[_Segment] = []
         for term in self.calendar.terms:
@@ -197,7 +315,7 @@ class _Builder:
         if len(found) > 1 and len(found[-1].weeks) < SHORTEST_TERM_WEEKS:
             tail, before = found.pop(), found[-1]
             found[-1] = _Segment(before.label, before.start, tail.end, before.weeks + tail.weeks)
-        if wanted > len(found):
+        if wanted > len(found) or (spread and wanted):
             found = self._equal_parts(found, wanted)
         for index, segment in enumerate(found):
             following_start = found[index + 1].start if index + 1 < len(found) else None
@@ -234,25 +352,156 @@ class _Builder:
 
     # -- the whole plan -------------------------------------------------------------------
 
+    def plan_terms(self) -> list[tuple[str, Term]]:
+        """(label, term) for each term of the plan: a repeated cycle gives one per repeat."""
+        return [(name, term) for term in self.programme.terms for name in term.cycle_names()]
+
     def build(self, assessment_start: date | None) -> Plan:
-        terms = self.programme.terms
-        segments = self.segments(len(terms))
+        terms = self.plan_terms()
+        spread = self.programme.term_layout is TermLayout.SPREAD
+        segments = self.segments(len(terms), spread=spread)
         labelled = [
-            replace(segment, label=terms[index].name) if index < len(terms) else segment
+            replace(segment, label=terms[index][0]) if index < len(terms) else segment
             for index, segment in enumerate(segments)
         ]
-        plan_weeks = [week for segment in labelled for week in segment.weeks]
-        self._check_fixed_dates_known()
-        for index, term in enumerate(terms):
-            for component in term.components:
-                if not component.is_flexible or self._fixed_for(term.name, component):
-                    self.place_events(component, term.name, labelled[index].weeks)
-        for component in self.programme.across_terms:
-            if not component.is_flexible or self._fixed_for(ACROSS_ALL_TERMS, component):
-                self.place_events(component, ACROSS_ALL_TERMS, plan_weeks)
-        self.place_flexible(labelled)
+        self.plan_weeks = [week for segment in labelled for week in segment.weeks]
+        self._check_fixed_dates_known(terms)
+        for (label, term), segment in zip(terms, labelled, strict=False):
+            self.place_term_events(label, term, segment)
+        across = _Segment(ACROSS_ALL_TERMS, self.first_day, self.taught_end, self.plan_weeks)
+        across_events = [
+            c
+            for c in self.programme.across_terms
+            if not c.is_flexible or self._fixed_for(ACROSS_ALL_TERMS, c)
+        ]
+        self.place_spaced(across_events, ACROSS_ALL_TERMS, across, labelled)
+        self.place_flexible(labelled, terms)
         self.place_assessment(assessment_start)
         return self.assemble(labelled)
+
+    def place_term_events(self, label: str, term: Term, segment: _Segment) -> None:
+        events = [c for c in term.components if not c.is_flexible or self._fixed_for(label, c)]
+        if term.order is Order.SPACED:
+            self.place_spaced(events, label, segment, [segment])
+            return
+        if not segment.weeks:
+            raise ScheduleError(f"{label} has no school weeks to place its components in")
+        # In order: each component in its own stretch of the term's weeks (`sequence`), or all
+        # in the middle week (`same-week`), as the provider lists them. Self-directed work
+        # fills its own stretch, in sittings, around the events.
+        ordered = list(term.components)
+        weeks = segment.weeks
+        if term.order is Order.SEQUENCE:
+            if len(ordered) > len(weeks):
+                raise ScheduleError(
+                    f"{label} has {len(ordered)} components in sequence but only "
+                    f"{len(weeks)} school weeks"
+                )
+            sizes = split_units(len(weeks), len(ordered))
+            stretches = [weeks[sum(sizes[:i]) : sum(sizes[: i + 1])] for i in range(len(sizes))]
+        else:
+            middle = weeks[len(weeks) // 2]
+            stretches = [[middle]] * len(ordered)
+        for component, stretch in zip(ordered, stretches, strict=True):
+            if component.is_flexible and not self._fixed_for(label, component):
+                first, last = stretch[0], stretch[-1] + timedelta(days=6)
+                study = self._weeks_between(first, last, self.is_study_day)
+                part = _Segment(label, first, last, list(stretch), study)
+                self.stretches.append((part, [(component, label, self.steps_of(component))]))
+            elif term.order is Order.SEQUENCE:
+                self.place_events(component, label, stretch)
+            else:
+                self.place_events(component, label, stretch, [0], after=self._last_day)
+
+    # -- events ---------------------------------------------------------------------------
+
+    def place_spaced(
+        self,
+        components: Sequence[Component],
+        label: str,
+        segment: _Segment,
+        segments: Sequence[_Segment],
+    ) -> None:
+        """Events of one term (or of the whole programme) through their weeks: cadences by the
+        calendar, placements where the provider says, and single events spread apart."""
+        weeks = segment.weeks
+        singles = [
+            c
+            for c in components
+            if c.cadence is None
+            and c.placement is None
+            and c.kind is not ComponentKind.INDUCTION
+            and not self._fixed_for(label, c)
+            and c.session_count == 1
+        ]
+        single_targets = dict(
+            zip(
+                (c.name for c in singles),
+                spread_indices(len(singles), len(weeks)) if weeks else [],
+                strict=False,
+            )
+        )
+        for component in components:
+            if component.cadence is not None:
+                self.place_cadence(component, label, segment, segments)
+            elif component.name in single_targets:
+                self.place_events(component, label, weeks, [single_targets[component.name]])
+            elif component.placement is not None:
+                self.place_events(component, label, weeks, [self._placed(component, label, weeks)])
+            else:
+                self.place_events(component, label, weeks)
+
+    def place_cadence(
+        self,
+        component: Component,
+        label: str,
+        segment: _Segment,
+        segments: Sequence[_Segment],
+    ) -> None:
+        """One session in every period the cadence names, each kept inside its period."""
+        assert component.cadence is not None
+        assert component.session_minutes is not None
+        if component.delivery is Delivery.SELF_DIRECTED:
+            study = set(self._weeks_between(segment.start, segment.end, self.is_study_day))
+            weeks = [w for w in segment.weeks if w in study]
+        else:
+            weeks = list(segment.weeks)
+        periods = cadence_periods(component.cadence, weeks, [s.weeks for s in segments])
+        units = component.session_minutes // self.step
+        for period in periods:
+            if not any(self._fit_in_week(component, week, units) for week in period):
+                # Blocked days or other events fill the period: the nearest week outside it.
+                self.warnings.append(
+                    f"{component.name} ({component.cadence.value}) has no free day from "
+                    f"{period[0].isoformat()} to {(period[-1] + timedelta(days=4)).isoformat()}; "
+                    "placed in the nearest week with one"
+                )
+                middle = weeks.index(period[len(period) // 2])
+                self._add_default(component, label, weeks, middle, units)
+                continue
+            self._add_default(component, label, period, len(period) // 2, units)
+        self.cadence_minutes += len(periods) * component.session_minutes
+        key = (component.name, component.cadence.value)
+        self.cadence_counts[key] = self.cadence_counts.get(key, 0) + len(periods)
+
+    def _placed(self, component: Component, label: str, weeks: Sequence[date]) -> int:
+        """The index in `weeks` of the week a component's `placement` names."""
+        assert component.placement is not None
+        words = component.placement.split()
+        if words[0] == "week":
+            number = int(words[1])
+            if number > len(weeks):
+                raise ScheduleError(
+                    f"{component.name!r} is placed in week {number} of {label}, which has "
+                    f"{len(weeks)} school weeks in this plan"
+                )
+            return number - 1
+        position, scope = words[0], words[-1]
+        # Measured over the weeks without a stub of term at either end (the plan's last day
+        # may be the first day of a term after the summer).
+        span = _trimmed(self.plan_weeks if scope == "programme" else weeks)
+        wanted = span[_position_index(position, len(span))]
+        return min(range(len(weeks)), key=lambda i: (abs((weeks[i] - wanted).days), i))
 
     # -- events ---------------------------------------------------------------------------
 
@@ -264,8 +513,8 @@ class _Builder:
             return FixedDates(tuple(component.dates), component.time)
         return None
 
-    def _check_fixed_dates_known(self) -> None:
-        known = {(t.name, c.name) for t in self.programme.terms for c in t.components}
+    def _check_fixed_dates_known(self, terms: Sequence[tuple[str, Term]]) -> None:
+        known = {(label, c.name) for label, t in terms for c in t.components}
         known |= {(ACROSS_ALL_TERMS, c.name) for c in self.programme.across_terms}
         for term, name in sorted(self.fixed_dates):
             if (term, name) not in known:
@@ -274,10 +523,18 @@ class _Builder:
                     f"have; run 'npqplan show {self.programme.id}' for its terms and components"
                 )
 
-    def place_events(self, component: Component, term: str, weeks: Sequence[date]) -> None:
+    def place_events(
+        self,
+        component: Component,
+        term: str,
+        weeks: Sequence[date],
+        targets: Sequence[int] | None = None,
+        *,
+        after: Callable[[], date | None] | None = None,
+    ) -> None:
         fixed = self._fixed_for(term, component)
         count = len(fixed.dates) if fixed else component.session_count
-        shares = split_units(to_units(component.hours), count)
+        shares = split_units(self.steps_of(component), count)
         if fixed:
             self._check_fixed(component, term, fixed.dates, weeks)
             for day, units in zip(fixed.dates, shares, strict=True):
@@ -285,12 +542,21 @@ class _Builder:
             return
         if not weeks:
             raise ScheduleError(f"{term} has no school weeks to place {component.name!r} in")
-        if component.kind is ComponentKind.INDUCTION:
+        if targets is not None:
+            # All the sessions of a component placed in one week go into that week.
+            targets = [targets[0]] * count if len(targets) == 1 else list(targets)
+        elif component.kind is ComponentKind.INDUCTION:
             targets = [0] + [1 + i for i in spread_indices(count - 1, max(len(weeks) - 1, 1))]
         else:
             targets = spread_indices(count, len(weeks))
         for target, units in zip(targets, shares, strict=True):
-            self._add_default(component, term, weeks, min(target, len(weeks) - 1), units)
+            not_before = after() if after else None
+            self._add_default(
+                component, term, weeks, min(target, len(weeks) - 1), units, not_before
+            )
+
+    def _last_day(self) -> date | None:
+        return self.sessions[-1].day if self.sessions else None
 
     def _check_fixed(
         self, component: Component, term: str, dates: Sequence[date], weeks: Sequence[date]
@@ -298,15 +564,15 @@ class _Builder:
         """Dates the provider fixed: outside the plan or not one per session is an error; at a
         weekend, in a holiday or outside the component's term they stand, with a warning."""
         where = f"{component.name!r} in {term!r}"
-        if component.sessions is not None and len(dates) != component.sessions:
+        if len(dates) != component.session_count:
             raise ScheduleError(
-                f"{len(dates)} date(s) are fixed for {where}, which has {component.sessions} "
-                "session(s); give one date per session"
+                f"{len(dates)} date(s) are fixed for {where}, which has "
+                f"{component.session_count} session(s); give one date per session"
             )
-        if len(dates) > to_units(component.hours):
+        if len(dates) > self.steps_of(component):
             raise ScheduleError(
                 f"{len(dates)} dates are fixed for {where}, more than its "
-                f"{component.hours:g} h hold in quarter hours"
+                f"{component.total_hours:g} h hold in {self.step}-minute steps"
             )
         for day in dates:
             if not self.first_day <= day <= self.taught_end:
@@ -348,34 +614,56 @@ class _Builder:
             self._record(component, term, _Event(day, last, None, None), units, fixed=True)
             return
         begin = at or self._default_time(component, units)
-        if begin.hour * 60 + begin.minute + units * MINUTES_PER_UNIT >= 24 * 60:
+        if begin.hour * 60 + begin.minute + units * self.step >= 24 * 60:
             raise ScheduleError(
                 f"{component.name} on {day.isoformat()} from {begin:%H:%M} for "
-                f"{to_hours(units):g} h would end after midnight; give an earlier time"
+                f"{self.hours_of(units):g} h would end after midnight; give an earlier time"
             )
         self._record(component, term, self._timed(day, begin, units), units, fixed=True)
 
     def _add_default(
-        self, component: Component, term: str, weeks: Sequence[date], target: int, units: int
+        self,
+        component: Component,
+        term: str,
+        weeks: Sequence[date],
+        target: int,
+        units: int,
+        not_before: date | None = None,
+        *,
+        only_target: bool = False,
     ) -> None:
-        # A week that already has an event is worth a short move to keep heavy weeks apart.
+        # Events keep a week between them where the weeks allow: the nearest week to the
+        # target with no event in it or beside it, else the nearest with none in it.
         busy = self.event_weeks
-        order = sorted(
-            range(len(weeks)),
-            key=lambda i: (abs(i - target) + (2 if weeks[i] in busy else 0), i),
-        )
+        week = timedelta(days=7)
+
+        def crowding(index: int) -> int:
+            monday = weeks[index]
+            if monday in busy:
+                return 2
+            return 1 if monday - week in busy or monday + week in busy else 0
+
+        indices = [target] if only_target else range(len(weeks))
+        order = sorted(indices, key=lambda i: (crowding(i), abs(i - target), i))
         for index in order:
-            event = self._fit_in_week(component, weeks[index], units)
+            event = self._fit_in_week(component, weeks[index], units, not_before)
             if event is not None:
                 self._record(component, term, event, units, fixed=False)
                 return
+        where = f"the week of {weeks[target]:%-d %b %Y}" if only_target else term
         raise ScheduleError(
-            f"no free school days left in {term} for {component.name!r}; "
+            f"no free school days left in {where} for {component.name!r}; "
             "unblock some dates or give the dates in a cohort file"
         )
 
-    def _fit_in_week(self, component: Component, monday: date, units: int) -> _Event | None:
-        days = [d for d in self.weekdays(monday) if self.event_day_ok(d)]
+    def _fit_in_week(
+        self, component: Component, monday: date, units: int, not_before: date | None = None
+    ) -> _Event | None:
+        days = [
+            d
+            for d in self.weekdays(monday)
+            if self.event_day_ok(d) and (not_before is None or d >= not_before)
+        ]
         if component.days:
             length = component.days
             for end in range(len(days) - 1, length - 2, -1):
@@ -384,6 +672,8 @@ class _Builder:
                 if consecutive and not any(self.events.get(d) for d in run):
                     return _Event(run[0], run[-1], None, None)
             return None
+        if component.delivery is Delivery.SELF_DIRECTED:
+            return self._study_evening(monday, units, not_before)
         free = [d for d in days if not self.events.get(d)]
         if not free:
             return None
@@ -391,15 +681,24 @@ class _Builder:
         day = min(free, key=lambda d: (abs(d.weekday() - preferred), d.weekday()))
         return self._timed(day, self._default_time(component, units), units)
 
+    def _study_evening(self, monday: date, units: int, not_before: date | None) -> _Event | None:
+        """A sitting of self-directed work on the first study day of the week with room."""
+        for day in self._study_days(monday):
+            if not_before is not None and day < not_before:
+                continue
+            if self._room(day) >= units:
+                return self._timed(day, self._evening(day), units)
+        return None
+
     def _default_time(self, component: Component, units: int) -> time:
         if component.time is not None:
             return component.time
-        if to_hours(units) > LONG_LIVE_SESSION_HOURS:
+        if self.hours_of(units) > LONG_LIVE_SESSION_HOURS:
             return MORNING
         return self.prefs.event_time
 
     def _timed(self, day: date, begin: time, units: int) -> _Event:
-        finish = datetime.combine(day, begin) + timedelta(minutes=MINUTES_PER_UNIT * units)
+        finish = datetime.combine(day, begin) + timedelta(minutes=self.step * units)
         return _Event(day, day, begin, finish.time())
 
     def _record(
@@ -408,7 +707,9 @@ class _Builder:
         for offset in range((event.end_date - event.day).days + 1):
             day = event.day + timedelta(days=offset)
             self.events[day].append(event)
-            self.event_weeks.add(monday_of(day))
+            if component.cadence is None or component.is_live:
+                # A weekly module is in every week: only events with others are kept apart.
+                self.event_weeks.add(monday_of(day))
         self.load[monday_of(event.day)] += units
         self.sessions.append(self._session(component, term, event, units, fixed=fixed))
 
@@ -426,7 +727,7 @@ class _Builder:
             end_date=event.end_date,
             end=event.end,
             all_day=event.start is None,
-            hours=to_hours(units),
+            hours=self.hours_of(units),
             fixed=fixed,
             provenance=_provenance(component),
             location=component.location,
@@ -434,25 +735,29 @@ class _Builder:
 
     # -- self-directed study ------------------------------------------------------------------
 
-    def place_flexible(self, segments: Sequence[_Segment]) -> None:
-        terms = self.programme.terms
+    def place_flexible(
+        self, segments: Sequence[_Segment], terms: Sequence[tuple[str, Term]]
+    ) -> None:
         across = [c for c in self.programme.across_terms if c.is_flexible]
         across = [c for c in across if not self._fixed_for(ACROSS_ALL_TERMS, c)]
         weights = [len(s.study_weeks) for s in segments]
-        across_shares = {c.name: _proportional(to_units(c.hours), weights) for c in across}
+        across_shares = {c.name: _proportional(self.steps_of(c), weights) for c in across}
         for index, segment in enumerate(segments):
             pool: list[tuple[Component, str, int]] = []
             if index < len(terms):
-                term = terms[index]
-                pool += [
-                    (c, term.name, to_units(c.hours))
-                    for c in term.components
-                    if c.is_flexible and not self._fixed_for(term.name, c)
-                ]
+                label, term = terms[index]
+                if term.order is Order.SPACED:
+                    pool += [
+                        (c, label, self.steps_of(c))
+                        for c in term.components
+                        if c.is_flexible and not self._fixed_for(label, c)
+                    ]
             pool += [(c, ACROSS_ALL_TERMS, across_shares[c.name][index]) for c in across]
             pool = [item for item in pool if item[2] > 0]
             if pool:
                 self._fill_segment(segment, pool)
+        for stretch, pool in self.stretches:
+            self._fill_segment(stretch, pool)
 
     def _fill_segment(self, segment: _Segment, pool: list[tuple[Component, str, int]]) -> None:
         weeks = segment.study_weeks or segment.weeks
@@ -460,12 +765,12 @@ class _Builder:
         room = {monday: sum(map(self._room, self._study_days(monday))) for monday in weeks}
         if sum(room.values()) < total:
             raise ScheduleError(
-                f"{segment.label}: {to_hours(total):g} h of self-study do not fit into the "
+                f"{segment.label}: {self.hours_of(total):g} h of self-study do not fit into the "
                 f"evenings from {self.prefs.study_time:%H:%M} to {LATEST_END:%H:%M} of your "
                 "study days; choose more study days or an earlier study time"
             )
         allotted = within_room(
-            level_fill(total, weeks, self.load, self.cap_units),
+            level_fill(total, weeks, self.load, self.cap_units, grain=self.half_hour),
             weeks,
             self.load,
             self.cap_units,
@@ -475,10 +780,10 @@ class _Builder:
         if over:
             self.warnings.append(
                 f"{segment.label}: self-study does not fit under the "
-                f"{to_hours(self.cap_units):g} h weekly cap; {len(over)} week(s) go over it "
+                f"{self.hours_of(self.cap_units):g} h weekly cap; {len(over)} week(s) go over it "
                 f"(from {over[0].isoformat()})"
             )
-        per_week = _deal(pool, weeks, allotted)
+        per_week = _deal(pool, weeks, allotted, self.half_hour)
         for monday in weeks:
             self._sessions_in_week(monday, per_week[monday])
             self.load[monday] += allotted[monday]
@@ -497,10 +802,10 @@ class _Builder:
 
     def _room(self, day: date) -> int:
         """Units of study a day holds between its evening and LATEST_END."""
-        return units_between(self._evening(day), LATEST_END)
+        return units_between(self._evening(day), LATEST_END, self.step)
 
     def _sessions_in_week(self, monday: date, shares: list[tuple[Component, str, int]]) -> None:
-        chunk = max(1, to_units(self.prefs.session_hours))
+        chunk = max(1, self.steps_of_hours(self.prefs.session_hours))
         pieces = [
             (component, term, size)
             for component, term, units in shares
@@ -523,17 +828,18 @@ class _Builder:
             # the evening would run past LATEST_END (the week's allotment fits its evenings).
             candidates = [*days[turn:], *days[:turn]]
             day = next(
-                (d for d in candidates if units_between(cursor[d], LATEST_END) >= size), None
+                (d for d in candidates if units_between(cursor[d], LATEST_END, self.step) >= size),
+                None,
             )
             if day is None:
-                day = max(candidates, key=lambda d: units_between(cursor[d], LATEST_END))
-                fits = units_between(cursor[day], LATEST_END)
+                day = max(candidates, key=lambda d: units_between(cursor[d], LATEST_END, self.step))
+                fits = units_between(cursor[day], LATEST_END, self.step)
                 waiting.insert(0, (component, term, size - fits))
                 size = fits
             key = (day, term, component.name)
             previous = placed.get(key)
             if previous is not None and previous.end == cursor[day]:
-                units = _event_units(previous) + size
+                units = _event_units(previous, self.step) + size
                 placed[key] = self._timed(day, previous.start or cursor[day], units)
             else:
                 if previous is not None:
@@ -547,12 +853,13 @@ class _Builder:
             self._emit(components[key], key[1], placed[key])
 
     def _emit(self, component: Component, term: str, event: _Event) -> None:
-        units = _event_units(event)
+        units = _event_units(event, self.step)
         self.sessions.append(self._session(component, term, event, units, fixed=False))
 
     # -- the final assessment -------------------------------------------------------------
 
     def place_assessment(self, start: date | None) -> None:
+        """The final assessment: one all-day event over its whole window."""
         assessment = self.programme.assessment
         if assessment is None:
             return
@@ -562,43 +869,56 @@ class _Builder:
                 f"the final assessment is fixed to start on {given.isoformat()}, before the "
                 f"plan starts ({self.first_day.isoformat()}); check the date and the start month"
             )
-        first = given or self._assessment_window(assessment.window_days)
-        days = [first + timedelta(days=offset) for offset in range(assessment.window_days)]
-        by_week: dict[date, list[date]] = defaultdict(list)
-        for day in days:
-            by_week[monday_of(day)].append(day)
-        groups = [by_week[monday] for monday in sorted(by_week)]
-        shares = _proportional(to_units(assessment.hours), [len(g) for g in groups])
-        provenance = assessment.assumed or (assessment.source.quote if assessment.source else "")
-        for group, units in zip(groups, shares, strict=True):
-            if not units:
-                continue  # a window of a few quarter hours needs no session in every week
-            self.load[monday_of(group[0])] += units
-            self.sessions.append(
-                Session(
-                    day=group[0],
-                    start=None,
-                    component=assessment.name,
-                    term=FINAL_ASSESSMENT,
-                    occurrence=0,
-                    kind=ComponentKind.ASSESSMENT,
-                    delivery=Delivery.SELF_DIRECTED,
-                    end_date=group[-1],
-                    end=None,
-                    all_day=True,
-                    hours=to_hours(units),
-                    fixed=given is not None,
-                    provenance=provenance,
-                )
+        if given is not None:
+            first = given
+        elif assessment.months_after_start is not None:
+            opens = self.first_day + relativedelta(months=assessment.months_after_start)
+            first = _weekday_from(opens)
+        else:
+            first = self._assessment_window(assessment.gap_weeks or 0)
+        days = self._window_days(first)
+        units = self.steps_of_hours(assessment.hours)
+        self.load[monday_of(first)] += units
+        self.assessment_days = (days[0], days[-1])
+        self.sessions.append(
+            Session(
+                day=days[0],
+                start=None,
+                component=assessment.name,
+                term=FINAL_ASSESSMENT,
+                occurrence=0,
+                kind=ComponentKind.ASSESSMENT,
+                delivery=Delivery.SELF_DIRECTED,
+                end_date=days[-1],
+                end=None,
+                all_day=True,
+                hours=self.hours_of(units),
+                fixed=given is not None,
+                provenance=assessment.assumed
+                or (assessment.source.quote if assessment.source else ""),
             )
+        )
 
-    def _assessment_window(self, length: int) -> date:
-        monday = monday_of(self.taught_end) + timedelta(days=7)
+    def _window_days(self, first: date) -> list[date]:
+        """The window's days from `first`: consecutive, or only weekdays when the file says."""
+        assessment = self.programme.assessment
+        assert assessment is not None
+        days: list[date] = []
+        day = first
+        while len(days) < assessment.window_days:
+            if not assessment.weekdays_only or day.weekday() < 5:
+                days.append(day)
+            day += timedelta(days=1)
+        return days
+
+    def _assessment_window(self, gap_weeks: int) -> date:
+        """The first Monday, `gap_weeks` whole weeks after the taught programme or later, whose
+        window's weekdays are all school days."""
+        monday = monday_of(self.taught_end) + timedelta(days=7 * (1 + gap_weeks))
         for _ in range(_SEARCH_WEEKS_FOR_ASSESSMENT):
-            window = [monday + timedelta(days=offset) for offset in range(length)]
             if all(
                 self.calendar.is_school_day(d) and d not in self.prefs.blocked
-                for d in window
+                for d in self._window_days(monday)
                 if d.weekday() < 5
             ):
                 return monday
@@ -610,6 +930,13 @@ class _Builder:
     def assemble(self, segments: Sequence[_Segment]) -> Plan:
         sessions = _numbered(sorted(self.sessions, key=_chronological))
         last_day = max([self.taught_end, *(s.end_date for s in sessions)])
+        assessment = self.programme.assessment
+        results_from: date | None = None
+        if self.assessment_days and assessment and assessment.results_weeks:
+            results_from = self.assessment_days[1] + timedelta(days=1)
+            last_day = max(
+                last_day, self.assessment_days[1] + timedelta(weeks=assessment.results_weeks)
+            )
         by_week: dict[date, list[Session]] = defaultdict(list)
         for session in sessions:
             by_week[monday_of(session.day)].append(session)
@@ -626,10 +953,12 @@ class _Builder:
             if monday in term_of_week:
                 current_term, number = term_of_week[monday]
                 label = f"{current_term} · week {number}"
-            elif any(s.term == FINAL_ASSESSMENT for s in in_week):
+            elif any(s.term == FINAL_ASSESSMENT for s in in_week) or self._in_window(monday):
                 label = FINAL_ASSESSMENT
-            elif monday > self.taught_end:
-                label = "After the taught programme"
+            elif results_from is not None and monday >= monday_of(results_from):
+                label = AWAITING_RESULTS
+            elif monday > self.taught_end and school:
+                label = AFTER_TAUGHT
             elif school:
                 label = f"{current_term or 'Term'} · no school days free"
             else:
@@ -649,9 +978,19 @@ class _Builder:
             calendar_name=self.calendar.describe(self.first_day, last_day),
             weeks=tuple(weeks),
             declared_total=declared.hours if declared else None,
-            weekly_cap=to_hours(self.cap_units),
+            weekly_cap=self.hours_of(self.cap_units),
             warnings=tuple(self.warnings),
+            notes=tuple(
+                f"{name}: {count} session{'s' if count != 1 else ''}, {cadence}"
+                for (name, cadence), count in self.cadence_counts.items()
+            ),
         )
+
+    def _in_window(self, monday: date) -> bool:
+        if self.assessment_days is None:
+            return False
+        first, last = self.assessment_days
+        return monday_of(first) <= monday <= last
 
     def _holiday_label(self, monday: date) -> str:
         names = [self.calendar.holiday_name(d) for d in self.weekdays(monday)]
@@ -659,10 +998,11 @@ class _Builder:
         return plain[0] if plain else next((n for n in names if n), "Holiday")
 
 
-def units_between(start: time, end: time) -> int:
-    """Whole units from `start` to `end` on one day; none when `end` is not later."""
+def units_between(start: time, end: time, step: int) -> int:
+    """Whole steps of `step` minutes from `start` to `end` on one day; none when `end` is not
+    later."""
     minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-    return max(0, minutes // MINUTES_PER_UNIT)
+    return max(0, minutes // step)
 
 
 def within_room(
@@ -744,6 +1084,7 @@ def _deal(
     pool: Sequence[tuple[Component, str, int]],
     weeks: Sequence[date],
     allotted: Mapping[date, int],
+    chunk_size: int,
 ) -> dict[date, list[tuple[Component, str, int]]]:
     """Share each week's units among the components, each keeping pace with its own total."""
     total = sum(units for _, _, units in pool)
@@ -755,8 +1096,7 @@ def _deal(
         so_far += units_this_week
         this_week = [0] * len(pool)
         while units_this_week > 0:
-            chunk = min(2, units_this_week)
-
+            chunk = min(chunk_size, units_this_week)
             open_items = [i for i in range(len(pool)) if given[i] < pool[i][2]]
             urgency = [_urgency(pool[i], given[i], so_far, total, i) for i in open_items]
             pick = open_items[urgency.index(max(urgency))]
@@ -787,12 +1127,12 @@ def _chunks(units: int, size: int) -> list[int]:
     return split_units(units, count)
 
 
-def _event_units(event: _Event) -> int:
+def _event_units(event: _Event, step: int) -> int:
     assert event.start is not None
     assert event.end is not None
     begin = datetime.combine(event.day, event.start)
     finish = datetime.combine(event.day, event.end)
-    return int((finish - begin).total_seconds() // (MINUTES_PER_UNIT * 60))
+    return int((finish - begin).total_seconds() // (step * 60))
 
 
 def _chronological(session: Session) -> tuple[date, time, str, str]:

@@ -65,6 +65,42 @@ class Delivery(StrEnum):
     SELF_DIRECTED = "self-directed"
 
 
+class Cadence(StrEnum):
+    """How often a provider runs a session; the plan makes as many as the calendar holds."""
+
+    WEEKLY = "every week"
+    FORTNIGHTLY = "every fortnight"
+    HALF_TERMLY = "every half-term"
+    TERMLY = "every term"
+    MONTHLY = "monthly"
+
+
+class IfMissed(StrEnum):
+    """What the provider offers when a live session is missed."""
+
+    RECORDING = "recording"
+    MATERIALS = "materials"
+    NEXT_COHORT = "next-cohort"
+    NONE = "none"
+
+
+class Order(StrEnum):
+    """How a term's events follow each other: as the scheduler spaces them, in the order
+    listed with a week of their own each, or all in the same week in the order listed."""
+
+    SPACED = "spaced"
+    SEQUENCE = "sequence"
+    SAME_WEEK = "same-week"
+
+
+class TermLayout(StrEnum):
+    """Programme terms on school terms (term N is the Nth school term), or spread: the
+    programme's teaching weeks shared equally among its terms, labelled as the provider does."""
+
+    SCHOOL_TERMS = "school-terms"
+    SPREAD = "spread"
+
+
 def session_count_of(sessions: int | None, dates: Sized | None) -> int:
     """Sessions as given, else one per fixed date, else one."""
     if sessions is not None:
@@ -73,6 +109,7 @@ def session_count_of(sessions: int | None, dates: Sized | None) -> int:
 
 
 MAX_COMPONENT_HOURS = 500
+MINUTE_STEP = 5
 MAX_LIVE_SESSION_HOURS = 8
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -108,6 +145,24 @@ def _supported_year(value: date) -> date:
     return value
 
 
+def _five_minutes(value: int) -> int:
+    if value % MINUTE_STEP:
+        raise ValueError(f"must be in steps of {MINUTE_STEP} minutes, like 50 or 75 (got {value})")
+    return value
+
+
+_PLACEMENT = re.compile(r"^(?:(start|middle|end) of (term|programme)|week ([1-9]\d?))$")
+
+
+def _placement(value: str) -> str:
+    if not _PLACEMENT.match(value):
+        raise ValueError(
+            'must be "start of term", "middle of term", "end of term", "start of programme", '
+            '"middle of programme", "end of programme" or "week N" (N, a week of the term)'
+        )
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_supported_year)]
 ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 Hours = Annotated[
@@ -115,6 +170,10 @@ Hours = Annotated[
     Field(strict=True, gt=0, le=MAX_COMPONENT_HOURS, allow_inf_nan=False),
     AfterValidator(_quarter_hours),
 ]
+Minutes = Annotated[
+    int, Field(strict=True, gt=0, le=MAX_COMPONENT_HOURS * 60), AfterValidator(_five_minutes)
+]
+Placement = Annotated[str, Field(strict=True), AfterValidator(_placement)]
 Text = Annotated[str, Field(strict=True, min_length=1, max_length=2000)]
 Name = Annotated[str, Field(strict=True, min_length=1, max_length=120)]
 
@@ -134,8 +193,21 @@ class Citation(_Strict):
 
 
 class SourceDocument(_Strict):
+    """A document a programme cites: a seed or reference file by name, or a public page by its
+    address and the day it was read."""
+
     doc: Name
     title: Text
+    address: (
+        Annotated[str, Field(strict=True, pattern=r"^https?://\S+$", max_length=500)] | None
+    ) = None
+    read: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _dated(self) -> SourceDocument:
+        if (self.address is None) != (self.read is None):
+            raise ValueError("a page needs both its `address` and the date it was `read`")
+        return self
 
 
 class DeclaredTotal(_Strict):
@@ -151,23 +223,34 @@ def _check_provenance(source: Citation | None, assumed: str | None) -> None:
 
 
 class Component(_Strict):
-    """One activity of a term: its hours, how it is delivered, and where the figure came from."""
+    """One activity of a term: its time, how it is delivered, and where the figure came from.
+
+    Its time is given one way: `hours` or `minutes` in all, or `session_minutes` each with
+    `sessions`, `dates` or a `cadence` (then the calendar decides how many sessions there are).
+    """
 
     name: Name
     kind: ComponentKind
     delivery: Delivery
-    hours: Hours
+    hours: Hours | None = None
+    minutes: Minutes | None = None
+    session_minutes: Minutes | None = None
     sessions: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
+    cadence: Cadence | None = None
+    placement: Placement | None = None
     days: Annotated[int, Field(strict=True, ge=1, le=5)] | None = None
     dates: tuple[IsoDate, ...] | None = None
     time: ClockTime | None = None
     location: Name | None = None
+    if_missed: IfMissed | None = None
+    counts_for_engagement: bool | None = None
     source: Citation | None = None
     assumed: Text | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Component:
         _check_provenance(self.source, self.assumed)
+        self._check_time_given_once()
         if self.dates is not None:
             if self.sessions is not None and self.sessions != len(self.dates):
                 raise ValueError(
@@ -178,25 +261,88 @@ class Component(_Strict):
                 raise ValueError("lists the same date twice")
         if self.days is not None and self.time is not None:
             raise ValueError("`days` makes an all-day event, so it cannot also have a `time`")
-        if self.time is not None:
-            longest = math.ceil(self.hours * 4 / self.session_count) * 15
-            if self.time.hour * 60 + self.time.minute + longest >= 24 * 60:
-                raise ValueError(
-                    f"a session from {self.time:%H:%M} of {longest / 60:g} h would end at or after "
-                    "midnight; give an earlier `time` or more `sessions`"
-                )
-        live = self.delivery is not Delivery.SELF_DIRECTED or self.dates
-        if live and self.days is None and self.hours / self.session_count > MAX_LIVE_SESSION_HOURS:
+        if self.placement is not None and (self.dates or self.cadence):
             raise ValueError(
-                f"{self.hours:g} h in {self.session_count} session(s) is more than "
-                f"{MAX_LIVE_SESSION_HOURS} h at a sitting; give `days` for all-day events "
-                "or more `sessions`"
+                "`placement` places undated sessions; it cannot go with `dates` or `cadence`"
             )
-        if self.hours * 4 < self.session_count:
+        longest = self.longest_sitting_minutes
+        if self.time is not None and self.time.hour * 60 + self.time.minute + longest >= 24 * 60:
             raise ValueError(
-                f"{self.hours:g} h cannot be split into {self.session_count} quarter-hour sessions"
+                f"a session from {self.time:%H:%M} of {longest / 60:g} h would end at or after "
+                "midnight; give an earlier `time` or more `sessions`"
+            )
+        live = self.delivery is not Delivery.SELF_DIRECTED or self.dates
+        if live and self.days is None and longest > MAX_LIVE_SESSION_HOURS * 60:
+            raise ValueError(
+                f"{longest / 60:g} h at a sitting is more than {MAX_LIVE_SESSION_HOURS} h; "
+                "give `days` for all-day events or more `sessions`"
+            )
+        total = self.total_minutes
+        if total is not None and total < self.session_count * MINUTE_STEP:
+            raise ValueError(
+                f"{total} minutes cannot be split into {self.session_count} sessions of "
+                f"{MINUTE_STEP} minutes or more"
             )
         return self
+
+    def _check_time_given_once(self) -> None:
+        given = [key for key in ("hours", "minutes") if getattr(self, key) is not None]
+        if len(given) > 1:
+            raise ValueError("give `hours` or `minutes`, not both")
+        if self.cadence is not None:
+            if self.session_minutes is None:
+                raise ValueError("`cadence` needs `session_minutes`, the length of each session")
+            if given or self.sessions is not None or self.dates is not None:
+                raise ValueError(
+                    "with `cadence` the calendar sets the number of sessions; "
+                    "leave out `hours`, `minutes`, `sessions` and `dates`"
+                )
+            return
+        if self.session_minutes is not None:
+            if self.sessions is None and self.dates is None:
+                raise ValueError(
+                    "`session_minutes` needs `sessions`, `dates` or a `cadence` to say how many"
+                )
+            if given and self.given_total_minutes != self.session_minutes * self.session_count:
+                raise ValueError(
+                    f"{self.session_count} sessions of {self.session_minutes} minutes do not "
+                    f"make the {given[0]} given; give one or the other"
+                )
+            return
+        if not given:
+            raise ValueError(
+                "give its time: `hours` or `minutes` in all, or `session_minutes` with "
+                "`sessions` or a `cadence`"
+            )
+
+    @property
+    def given_total_minutes(self) -> int | None:
+        if self.minutes is not None:
+            return self.minutes
+        return round(self.hours * 60) if self.hours is not None else None
+
+    @property
+    def total_minutes(self) -> int | None:
+        """Minutes in all; None for a cadence, whose total the calendar decides."""
+        if self.cadence is not None:
+            return None
+        given = self.given_total_minutes
+        if given is not None:
+            return given
+        assert self.session_minutes is not None
+        return self.session_minutes * self.session_count
+
+    @property
+    def total_hours(self) -> float:
+        """Hours in all (none for a cadence until a plan counts its sessions)."""
+        return (self.total_minutes or 0) / 60
+
+    @property
+    def longest_sitting_minutes(self) -> int:
+        if self.session_minutes is not None:
+            return self.session_minutes
+        total = self.total_minutes or 0
+        return math.ceil(total / MINUTE_STEP / self.session_count) * MINUTE_STEP
 
     @property
     def session_count(self) -> int:
@@ -204,36 +350,121 @@ class Component(_Strict):
 
     @property
     def hours_quoted(self) -> bool:
-        """Whether the quoted words give this component's hours (`4` in "for 4 hours")."""
+        """Whether the quoted words give this component's time (`4` in "for 4 hours", `50` in
+        "50 mins")."""
         if self.source is None:
             return False
-        figure = re.escape(f"{self.hours:g}")
-        return re.search(rf"(?<![\d.]){figure}(?![\d]|\.\d)", self.source.quote) is not None
+        lengths = [m for m in (self.minutes, self.session_minutes) if m is not None]
+        figures = [
+            f"{self.hours:g}" if self.hours is not None else None,
+            *lengths,
+            # "3 x 5 hour" gives 300-minute sessions in hours.
+            *(f"{m / 60:g}" for m in lengths if m % 15 == 0),
+        ]
+        return any(
+            re.search(rf"(?<![\d.]){re.escape(str(figure))}(?![\d]|\.\d)", self.source.quote)
+            for figure in figures
+            if figure is not None
+        )
 
     @property
     def is_flexible(self) -> bool:
         """Self-directed work fits wherever the participant has time; the rest are events."""
-        return self.delivery is Delivery.SELF_DIRECTED and self.days is None and not self.dates
+        return (
+            self.delivery is Delivery.SELF_DIRECTED
+            and self.days is None
+            and not self.dates
+            and self.cadence is None
+            and self.placement is None
+        )
+
+    @property
+    def is_live(self) -> bool:
+        return self.delivery is not Delivery.SELF_DIRECTED
+
+    @property
+    def counts_towards_engagement(self) -> bool:
+        """As the programme says; by default, every live session counts."""
+        if self.counts_for_engagement is not None:
+            return self.counts_for_engagement
+        return self.is_live
 
 
 class Term(_Strict):
     name: Name
     components: tuple[Component, ...] = Field(min_length=1, max_length=100)
+    order: Order = Order.SPACED
+    # A cycle the provider runs several times: terms "<name> 1" to "<name> N" in the plan.
+    repeat: Annotated[int, Field(strict=True, ge=1, le=12)] = 1
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Term:
+        if self.order is not Order.SPACED:
+            for component in self.components:
+                if component.dates or component.cadence or component.placement:
+                    raise ValueError(
+                        f"order {self.order.value!r} places each component itself, so "
+                        f"{component.name!r} cannot have `dates`, `cadence` or `placement`"
+                    )
+        return self
+
+    def cycle_names(self) -> list[str]:
+        """The plan's terms this one becomes: itself, or one per repeat of a cycle."""
+        if self.repeat == 1:
+            return [self.name]
+        return [f"{self.name} {number}" for number in range(1, self.repeat + 1)]
+
+
+MAX_WINDOW_DAYS = 60
+MAX_PLAN_TERMS = 24
 
 
 class Assessment(_Strict):
-    """The final assessment: a window of consecutive days after the taught programme."""
+    """The final assessment: one window of days after the taught programme, then results.
+
+    The window opens on `start`, or `months_after_start` months after the plan starts, or
+    `gap_weeks` whole weeks after the taught programme ends (by default the first week of term
+    after it).
+    """
 
     name: Name
-    window_days: Annotated[int, Field(strict=True, ge=1, le=28)]
+    window_days: Annotated[int, Field(strict=True, ge=1, le=MAX_WINDOW_DAYS)]
     hours: Hours
     start: IsoDate | None = None
+    months_after_start: Annotated[int, Field(strict=True, ge=1, le=48)] | None = None
+    gap_weeks: Annotated[int, Field(strict=True, ge=0, le=26)] | None = None
+    weekdays_only: bool = False
+    results_weeks: Annotated[int, Field(strict=True, ge=1, le=26)] | None = None
     source: Citation | None = None
     assumed: Text | None = None
 
     @model_validator(mode="after")
     def _cited(self) -> Assessment:
         _check_provenance(self.source, self.assumed)
+        given = [
+            k for k in ("start", "months_after_start", "gap_weeks") if getattr(self, k) is not None
+        ]
+        if len(given) > 1:
+            raise ValueError(
+                "give one of `start`, `months_after_start` and `gap_weeks` "
+                f"(got {', '.join(given)})"
+            )
+        return self
+
+
+class EngagementRule(_Strict):
+    """What the provider requires before the assessment, as shares of the programme."""
+
+    live_percent: Annotated[int, Field(strict=True, ge=0, le=100)] | None = None
+    self_directed_percent: Annotated[int, Field(strict=True, ge=0, le=100)] | None = None
+    source: Citation | None = None
+    assumed: Text | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> EngagementRule:
+        _check_provenance(self.source, self.assumed)
+        if self.live_percent is None and self.self_directed_percent is None:
+            raise ValueError("give `live_percent`, `self_directed_percent` or both")
         return self
 
 
@@ -261,18 +492,28 @@ class Programme(_Strict):
     weekly_target: WeeklyTarget = WeeklyTarget()
     declared_total: DeclaredTotal | None = None
     terms: tuple[Term, ...] = Field(default=(), max_length=12)
+    term_layout: TermLayout = TermLayout.SCHOOL_TERMS
     across_terms: tuple[Component, ...] = Field(default=(), max_length=50)
     assessment: Assessment | None = None
+    engagement: EngagementRule | None = None
     notes: Text | None = None
 
     @model_validator(mode="after")
     def _coherent(self) -> Programme:
         if not self.terms and not self.across_terms:
             raise ValueError("has no components: give `terms` or `across_terms`")
-        names = [term.name for term in self.terms]
+        names = [name for term in self.terms for name in term.cycle_names()]
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
             raise ValueError(f"term names must differ; repeated: {', '.join(repeated)}")
+        if len(names) > MAX_PLAN_TERMS:
+            raise ValueError(f"makes {len(names)} terms with its repeats; keep to {MAX_PLAN_TERMS}")
+        for component in self.across_terms:
+            if component.placement and component.placement.startswith("week"):
+                raise ValueError(
+                    f"{component.name!r} runs across terms, so its placement cannot be a week "
+                    "of a term; use start, middle or end of programme"
+                )
         # A session is known by its term, its component and its number: names must tell apart.
         for where, group in [
             *((f"in {term.name}", term.components) for term in self.terms),
@@ -292,7 +533,7 @@ class Programme(_Strict):
 
     def _citations(self) -> list[Citation]:
         found = [c.source for c in self.all_components() if c.source]
-        for extra in (self.declared_total, self.weekly_target, self.assessment):
+        for extra in (self.declared_total, self.weekly_target, self.assessment, self.engagement):
             if extra is not None and extra.source is not None:
                 found.append(extra.source)
         return found
@@ -300,10 +541,21 @@ class Programme(_Strict):
     def all_components(self) -> list[Component]:
         return [c for term in self.terms for c in term.components] + list(self.across_terms)
 
+    def cadenced(self) -> list[Component]:
+        """Components whose number of sessions the calendar decides."""
+        return [c for c in self.all_components() if c.cadence is not None]
+
+    def planned_components(self) -> list[Component]:
+        """Every component as often as the plan holds it: a repeated cycle's once per repeat."""
+        return [
+            c for term in self.terms for _ in range(term.repeat) for c in term.components
+        ] + list(self.across_terms)
+
     @property
     def guided_hours(self) -> float:
-        """Hours of the route map itself: every component, the final assessment excluded."""
-        return sum(c.hours for c in self.all_components())
+        """Hours of the route map itself: every component whose total the file gives (not the
+        cadenced ones, which a plan counts), the final assessment excluded."""
+        return sum(c.total_minutes or 0 for c in self.planned_components()) / 60
 
     @property
     def total_hours(self) -> float:
@@ -312,7 +564,7 @@ class Programme(_Strict):
     @property
     def quoted_hours(self) -> float:
         """Route-map hours whose figure stands in the words quoted from a source."""
-        return sum(c.hours for c in self.all_components() if c.hours_quoted)
+        return sum(c.total_minutes or 0 for c in self.planned_components() if c.hours_quoted) / 60
 
     @property
     def assumed_hours(self) -> float:

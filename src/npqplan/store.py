@@ -388,6 +388,7 @@ def encode_plan(plan: Plan) -> str:
         "declared_total": plan.declared_total,
         "weekly_cap": plan.weekly_cap,
         "warnings": list(plan.warnings),
+        "notes": list(plan.notes),
         "weeks": [
             {
                 "week_start": week.week_start.isoformat(),
@@ -427,6 +428,7 @@ def decode_plan(text: str) -> Plan:
         declared_total=None if data["declared_total"] is None else float(data["declared_total"]),
         weekly_cap=float(data["weekly_cap"]),
         warnings=tuple(str(w) for w in data["warnings"]),
+        notes=tuple(str(n) for n in data.get("notes", ())),
     )
 
 

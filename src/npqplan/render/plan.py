@@ -9,9 +9,17 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from npqplan.plan import FINAL_ASSESSMENT, Plan, Session, Week
+from npqplan.plan import (
+    AFTER_TAUGHT,
+    AWAITING_RESULTS,
+    FINAL_ASSESSMENT,
+    Plan,
+    Session,
+    Week,
+    monday_of,
+)
 from npqplan.render.tables import KeptTogether, table
-from npqplan.render.words import clock_text, day_text, hours_text
+from npqplan.render.words import clock_text, day_text, duration_text, hours_text
 
 BAR_QUARTERS = 12
 
@@ -54,13 +62,15 @@ def plan_header(plan: Plan) -> Group:
     ]
     if plan.declared_total is not None:
         lines.append(Text(f"Declared:  {hours_text(plan.declared_total)} h by the provider"))
+    for note in plan.notes:
+        lines.append(Text(f"Made:      {note}"))
     for warning in plan.warnings:
         lines.append(Text(f"Note: {warning}", style="yellow"))
     return Group(*lines)
 
 
 def _group_name(week: Week) -> str:
-    if week.label == FINAL_ASSESSMENT or week.label == "After the taught programme":
+    if week.label in (FINAL_ASSESSMENT, AFTER_TAUGHT, AWAITING_RESULTS):
         return FINAL_ASSESSMENT
     return week.term or "Before the first term"
 
@@ -84,12 +94,17 @@ def _session_line(session: Session) -> str:
     """A session as one short line inside its week: `Tue 16:30 Learning journal, 0.5 h`."""
     day = session.day.strftime("%a")
     if session.all_day:
-        when = day if session.end_date == session.day else f"{day}–{session.end_date:%a}"
+        if session.end_date == session.day:
+            when = day
+        elif monday_of(session.end_date) == monday_of(session.day):
+            when = f"{day}–{session.end_date:%a}"
+        else:  # an assessment window weeks long: its days, not two weekday names
+            when = f"{day} {session.day.day}–{session.end_date:%a} {day_text(session.end_date)}"
         when += " all day"
     else:
         when = f"{day} {clock_text(session.start)}" if session.start else day
     fixed = " (fixed)" if session.fixed else ""
-    return f"{when} {session.component}, {hours_text(session.hours)} h{fixed}"
+    return f"{when} {session.component}, {duration_text(session.minutes)}{fixed}"
 
 
 def _term_table(name: str, weeks: Sequence[Week], target: tuple[float, float]) -> Table:
@@ -116,7 +131,8 @@ def _term_table(name: str, weeks: Sequence[Week], target: tuple[float, float]) -
             listing.add_row(day_text(run[0].week_start, year=False), Text(label, style="dim"))
             index += count
             continue
-        lines = [_session_line(s) for s in week.sessions] or ["nothing planned"]
+        quiet = "assessment window" if week.label == FINAL_ASSESSMENT else "nothing planned"
+        lines = [_session_line(s) for s in week.sessions] or [quiet]
         listing.add_row(
             day_text(week.week_start, year=False),
             KeptTogether("\n".join(lines)),

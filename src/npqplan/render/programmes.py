@@ -16,7 +16,11 @@ from npqplan.schema import Component, Programme, Qualification
 
 
 def programme_list(entries: Sequence[ProgrammeEntry]) -> Table:
-    listing = table("NPQ programmes", caption="Hours: the route map plus the final assessment.")
+    listing = table(
+        "NPQ programmes",
+        caption="Hours: the route map plus the final assessment; + sessions the calendar counts "
+        "(a weekly module, say), which a plan adds.",
+    )
     listing.add_column("ID", style="bold", no_wrap=True)
     listing.add_column("NPQ", no_wrap=True)
     listing.add_column("Provider", ratio=1)
@@ -38,7 +42,7 @@ def programme_list(entries: Sequence[ProgrammeEntry]) -> Table:
             programme.qualification.value,
             programme.provider,
             str(programme.duration_months),
-            hours_text(programme.total_hours),
+            hours_text(programme.total_hours) + ("+" if programme.cadenced() else ""),
             entry.origin,
         )
     return listing
@@ -52,8 +56,12 @@ def _figure(component: Component) -> str:
 
 def _component_detail(component: Component) -> str:
     parts = []
-    if component.session_count > 1:
+    if component.cadence is not None:
+        parts.append(f"{component.session_minutes} min {component.cadence.value}")
+    elif component.session_count > 1:
         parts.append(f"{component.session_count} sessions")
+    if component.placement:
+        parts.append(component.placement)
     if component.days:
         parts.append(f"{component.days} day{'s' if component.days > 1 else ''} each")
     if component.dates:
@@ -66,7 +74,7 @@ def _components_table(title: str, components: Sequence[Component]) -> Table:
     listing.add_column("Component", footer="Total", ratio=1)
     listing.add_column("Kind, delivery")
     listing.add_column(
-        "Hours", justify="right", footer=hours_text(sum(c.hours for c in components))
+        "Hours", justify="right", footer=hours_text(sum(c.total_hours for c in components))
     )
     listing.add_column("Sessions")
     listing.add_column("Figure")
@@ -74,7 +82,7 @@ def _components_table(title: str, components: Sequence[Component]) -> Table:
         listing.add_row(
             component.name,
             f"{component.kind.value}, {component.delivery.value}",
-            hours_text(component.hours),
+            "by calendar" if component.cadence else hours_text(component.total_hours),
             _component_detail(component),
             _figure(component),
         )
@@ -149,7 +157,7 @@ def programme_detail(programme: Programme) -> Group:
 def _kind_totals(programme: Programme) -> Table:
     by_kind: dict[str, float] = defaultdict(float)
     for component in programme.all_components():
-        by_kind[component.kind.value] += component.hours
+        by_kind[component.kind.value] += component.total_hours
     listing = table("Hours by kind")
     listing.add_column("Kind")
     listing.add_column("Hours", justify="right")

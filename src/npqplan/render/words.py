@@ -18,6 +18,14 @@ def hours_text(hours: float) -> str:
     return f"{round_hours(hours):g}"
 
 
+def duration_text(minutes: int) -> str:
+    """`1.5 h` for quarter hours, as every plan had; `50 min` or `1 h 5 min` for the rest."""
+    if minutes % 15 == 0:
+        return f"{hours_text(minutes / 60)} h"
+    whole, rest = divmod(minutes, 60)
+    return f"{whole} h {rest} min" if whole else f"{rest} min"
+
+
 def clock_text(value: time | None) -> str | None:
     """`16:30`, or None for an all-day session."""
     return value.isoformat(timespec="minutes") if value else None
@@ -42,4 +50,4 @@ def describe_session(session: Session) -> str:
     else:
         when = f"{day} {clock_text(session.start)}–{clock_text(session.end)}"
     marker = " [fixed]" if session.fixed else ""
-    return f"{when}  {session.component} ({hours_text(session.hours)} h){marker}"
+    return f"{when}  {session.component} ({duration_text(session.minutes)}){marker}"
