@@ -49,14 +49,16 @@ def write_output(target: str, data: bytes) -> None:
         return
     path = Path(target)
     try:
-        if path.is_symlink():
-            path = path.resolve()
+        # stat() follows links as open() does: /dev/stdout on a pipe is a FIFO to write into,
+        # although the link's own target (/proc/PID/fd/pipe:[N]) is no path at all.
         if path.exists() and not stat.S_ISREG(path.stat().st_mode):
             if path.is_dir():
                 raise UsageError(f"cannot write {target}: it is a folder")
             with path.open("wb") as stream:
                 stream.write(data)
             return
+        if path.is_symlink():
+            path = path.resolve()
         write_atomic(path, data)
     except OSError as exc:
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
