@@ -238,6 +238,9 @@ def status_dict(plan: Plan, report: ProgressReport) -> dict[str, Any]:
         "engagement": None if engagement is None else round(engagement, 4),
         "engagement_threshold": ENGAGEMENT_THRESHOLD,
         "engagement_ok": report.engagement_ok,
+        "live_engagement": _share(report.live_engagement),
+        "self_directed_engagement": _share(report.self_directed_engagement),
+        "engagement_rule": _rule(report.engagement_rule),
         "scheduled_hours_to_date": round_hours(report.scheduled_hours_to_date),
         "unattributed_hours": round_hours(report.unattributed_hours),
         "components": [
@@ -260,6 +263,16 @@ def status_dict(plan: Plan, report: ProgressReport) -> dict[str, Any]:
         "next_sessions": [session_dict(s) for s in report.next_sessions],
         "missed_events": [session_dict(s) for s in report.missed_events],
     }
+
+
+def _rule(rule: tuple[int | None, int | None] | None) -> dict[str, int | None] | None:
+    if rule is None:
+        return None
+    return {"live_percent": rule[0], "self_directed_percent": rule[1]}
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def status_json(plan: Plan, report: ProgressReport) -> str:

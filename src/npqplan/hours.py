@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from npqplan.plan import FINAL_ASSESSMENT, Plan, Session, Week
+from npqplan.plan import AWAITING_RESULTS, FINAL_ASSESSMENT, Plan, Session, Week
 from npqplan.scheduler import LONG_LIVE_SESSION_HOURS
 from npqplan.schema import Delivery
 
@@ -228,8 +228,11 @@ def check_hours(
         weeks_under=tuple(
             FlaggedWeek(w, False)
             for w in plan.weeks
-            # A week inside the assessment window is the assessment's, begun in its first week.
-            if not w.holiday and w.hours < low and w.label != FINAL_ASSESSMENT
+            # A week of the assessment window is the assessment's, begun in its first week, and
+            # the weeks waiting for results hold nothing to do.
+            if not w.holiday
+            and w.hours < low
+            and w.label not in (FINAL_ASSESSMENT, AWAITING_RESULTS)
         ),
         out_of_school=away,
         out_of_school_days=sum(len(_weekdays(s)) for s in away),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from npqplan.schema import ComponentKind, Delivery
+from npqplan.schema import ComponentKind, Delivery, IfMissed
 
 ACROSS_ALL_TERMS = "Across all terms"
 FINAL_ASSESSMENT = "Final assessment"
@@ -62,6 +62,9 @@ class Session:
     fixed: bool
     provenance: str = ""
     location: str | None = None
+    # What the provider offers if it is missed, and whether it counts towards engagement.
+    if_missed: IfMissed | None = None
+    counts_for_engagement: bool = True
 
     @property
     def minutes(self) -> int:
@@ -76,6 +79,14 @@ class Session:
     def is_live(self) -> bool:
         """Held at a set time with other people, online or in person."""
         return self.delivery is not Delivery.SELF_DIRECTED
+
+    @property
+    def can_be_caught_up(self) -> bool:
+        """Work the participant can do later alone: self-directed work, or a live session the
+        provider records or gives materials for; never the final assessment's window."""
+        return self.kind is not ComponentKind.ASSESSMENT and (
+            not self.is_live or self.if_missed in (IfMissed.RECORDING, IfMissed.MATERIALS)
+        )
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,8 @@ class Plan:
     warnings: tuple[str, ...] = field(default=())
     # What the plan made of the programme where the calendar decides (sessions per cadence).
     notes: tuple[str, ...] = field(default=())
+    # The provider's engagement rule: percent of live sessions, percent of self-directed work.
+    engagement_rule: tuple[int | None, int | None] | None = None
 
     @property
     def sessions(self) -> tuple[Session, ...]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from npqplan.errors import UsageError
 from npqplan.plan import Plan, Session
 from npqplan.replan import missed_events
+from npqplan.schema import ComponentKind
 
 ENGAGEMENT_THRESHOLD = 0.9
 NEXT_DAYS = 14
@@ -110,6 +111,11 @@ class ProgressReport:
     next_sessions: tuple[Session, ...]
     missed_events: tuple[Session, ...] = ()
     replanned_on: date | None = None
+    # Shares of the live sessions and the self-directed work due so far that the log covers,
+    # counting only what the programme says counts; and the provider's rule, if it has one.
+    live_engagement: float | None = None
+    self_directed_engagement: float | None = None
+    engagement_rule: tuple[int | None, int | None] | None = None
 
     @property
     def behind_hours(self) -> float:
@@ -136,6 +142,15 @@ class ProgressReport:
 
     @property
     def engagement_ok(self) -> bool:
+        if self.engagement_rule is not None:
+            return all(
+                share is None or percent is None or share * 100 >= percent
+                for share, percent in zip(
+                    (self.live_engagement, self.self_directed_engagement),
+                    self.engagement_rule,
+                    strict=True,
+                )
+            )
         engagement = self.engagement
         return engagement is None or engagement >= ENGAGEMENT_THRESHOLD
 
@@ -202,7 +217,26 @@ def progress(
         ),
         missed_events=tuple(missed_events(plan, done, today)),
         replanned_on=replanned_on,
+        live_engagement=_share_covered(scheduled, done, today, live=True),
+        self_directed_engagement=_share_covered(scheduled, done, today, live=False),
+        engagement_rule=scheduled.engagement_rule,
     )
+
+
+def _share_covered(
+    scheduled: Plan, done: Mapping[str | None, float], today: date, *, live: bool
+) -> float | None:
+    """Of the hours due so far in sessions that count towards engagement, live or not, the
+    share the hours logged against each component cover; None when none are due yet."""
+    due: dict[str, float] = defaultdict(float)
+    for session in scheduled.sessions:
+        counted = session.counts_for_engagement and session.kind is not ComponentKind.ASSESSMENT
+        if counted and is_due(session, today) and session.is_live == live:
+            due[session.component] += session.hours
+    total = sum(due.values())
+    if total <= 0:
+        return None
+    return sum(min(done.get(name, 0.0), hours) for name, hours in due.items()) / total
 
 
 def burn_up(plan: Plan, entries: Sequence[LogEntry], today: date) -> tuple[BurnUpPoint, ...]:

@@ -48,7 +48,7 @@ from npqplan.plan import (
     to_units,
 )
 from npqplan.scheduler import level_fill, split_units, within_room
-from npqplan.schema import ComponentKind, Delivery
+from npqplan.schema import ComponentKind
 
 REPLAN_NOTE = "Re-planned on"
 
@@ -155,11 +155,9 @@ def _window(
 
 
 def is_catch_up_work(session: Session) -> bool:
-    """Self-directed work a participant can do later on their own; not a live event, nor the
-    final assessment's window."""
-    return (
-        session.delivery is Delivery.SELF_DIRECTED and session.kind is not ComponentKind.ASSESSMENT
-    )
+    """Work a participant can do later on their own: self-directed work, and a live session
+    the provider records or gives materials for; not the final assessment's window."""
+    return session.can_be_caught_up
 
 
 def missed_events(plan: Plan, done: Mapping[str | None, float], today: date) -> list[Session]:

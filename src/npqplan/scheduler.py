@@ -153,10 +153,8 @@ def _runs(weeks: Sequence[date]) -> list[list[date]]:
 
 
 def _trimmed(weeks: Sequence[date]) -> list[date]:
-    """`weeks` without a stub run of under SHORTEST_HALF_TERM_WEEKS at either end."""
+    """`weeks` without a stub run of under SHORTEST_HALF_TERM_WEEKS at the end."""
     runs = _runs(weeks)
-    while len(runs) > 1 and len(runs[0]) < SHORTEST_HALF_TERM_WEEKS:
-        runs.pop(0)
     while len(runs) > 1 and len(runs[-1]) < SHORTEST_HALF_TERM_WEEKS:
         runs.pop()
     return [week for run in runs for week in run]
@@ -497,8 +495,8 @@ class _Builder:
                 )
             return number - 1
         position, scope = words[0], words[-1]
-        # Measured over the weeks without a stub of term at either end (the plan's last day
-        # may be the first day of a term after the summer).
+        # Measured without a stub of term at the end: the plan's last day may be the first
+        # day of a term after the summer.
         span = _trimmed(self.plan_weeks if scope == "programme" else weeks)
         wanted = span[_position_index(position, len(span))]
         return min(range(len(weeks)), key=lambda i: (abs((weeks[i] - wanted).days), i))
@@ -731,6 +729,8 @@ class _Builder:
             fixed=fixed,
             provenance=_provenance(component),
             location=component.location,
+            if_missed=component.if_missed,
+            counts_for_engagement=component.counts_towards_engagement,
         )
 
     # -- self-directed study ------------------------------------------------------------------
@@ -967,6 +967,7 @@ class _Builder:
             monday += timedelta(days=7)
         target = self.programme.weekly_target
         declared = self.programme.declared_total
+        rule = self.programme.engagement
         return Plan(
             programme_id=self.programme.id,
             title=self.programme.title,
@@ -984,6 +985,7 @@ class _Builder:
                 f"{name}: {count} session{'s' if count != 1 else ''}, {cadence}"
                 for (name, cadence), count in self.cadence_counts.items()
             ),
+            engagement_rule=(rule.live_percent, rule.self_directed_percent) if rule else None,
         )
 
     def _in_window(self, monday: date) -> bool:

@@ -174,6 +174,15 @@ Minutes = Annotated[
     int, Field(strict=True, gt=0, le=MAX_COMPONENT_HOURS * 60), AfterValidator(_five_minutes)
 ]
 Placement = Annotated[str, Field(strict=True), AfterValidator(_placement)]
+
+
+def _web_address(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/]+\S*", value):
+        raise ValueError(f"must be a web address starting https:// (got {value!r})")
+    return value
+
+
+WebAddress = Annotated[str, Field(strict=True, max_length=500), AfterValidator(_web_address)]
 Text = Annotated[str, Field(strict=True, min_length=1, max_length=2000)]
 Name = Annotated[str, Field(strict=True, min_length=1, max_length=120)]
 
@@ -198,9 +207,7 @@ class SourceDocument(_Strict):
 
     doc: Name
     title: Text
-    address: (
-        Annotated[str, Field(strict=True, pattern=r"^https?://\S+$", max_length=500)] | None
-    ) = None
+    address: WebAddress | None = None
     read: IsoDate | None = None
 
     @model_validator(mode="after")
@@ -384,10 +391,8 @@ class Component(_Strict):
 
     @property
     def counts_towards_engagement(self) -> bool:
-        """As the programme says; by default, every live session counts."""
-        if self.counts_for_engagement is not None:
-            return self.counts_for_engagement
-        return self.is_live
+        """As the programme says; by default, everything counts."""
+        return self.counts_for_engagement is not False
 
 
 class Term(_Strict):

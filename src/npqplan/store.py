@@ -23,7 +23,7 @@ from npqplan.errors import StateError, UsageError
 from npqplan.plan import ExportedEvent, Plan, Session, Week
 from npqplan.progress import LogEntry
 from npqplan.request import PlanRequest
-from npqplan.schema import ComponentKind, Delivery
+from npqplan.schema import ComponentKind, Delivery, IfMissed
 
 DATABASE_NAME = "npqplan.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
@@ -389,6 +389,7 @@ def encode_plan(plan: Plan) -> str:
         "weekly_cap": plan.weekly_cap,
         "warnings": list(plan.warnings),
         "notes": list(plan.notes),
+        "engagement_rule": list(plan.engagement_rule) if plan.engagement_rule else None,
         "weeks": [
             {
                 "week_start": week.week_start.isoformat(),
@@ -429,6 +430,17 @@ def decode_plan(text: str) -> Plan:
         weekly_cap=float(data["weekly_cap"]),
         warnings=tuple(str(w) for w in data["warnings"]),
         notes=tuple(str(n) for n in data.get("notes", ())),
+        engagement_rule=_engagement_rule(data.get("engagement_rule")),
+    )
+
+
+def _engagement_rule(value: Any) -> tuple[int | None, int | None] | None:
+    if value is None:
+        return None
+    live, self_directed = value
+    return (
+        None if live is None else int(live),
+        None if self_directed is None else int(self_directed),
     )
 
 
@@ -462,6 +474,8 @@ def session_record(session: Session) -> dict[str, Any]:
         "fixed": session.fixed,
         "provenance": session.provenance,
         "location": session.location,
+        "if_missed": session.if_missed.value if session.if_missed else None,
+        "counts_for_engagement": session.counts_for_engagement,
     }
 
 
@@ -481,6 +495,8 @@ def session_from_record(data: Mapping[str, Any]) -> Session:
         fixed=bool(data["fixed"]),
         provenance=str(data["provenance"]),
         location=None if data["location"] is None else str(data["location"]),
+        if_missed=IfMissed(data["if_missed"]) if data.get("if_missed") else None,
+        counts_for_engagement=bool(data.get("counts_for_engagement", True)),
     )
 
 

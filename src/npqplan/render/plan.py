@@ -131,8 +131,10 @@ def _term_table(name: str, weeks: Sequence[Week], target: tuple[float, float]) -
             listing.add_row(day_text(run[0].week_start, year=False), Text(label, style="dim"))
             index += count
             continue
-        quiet = "assessment window" if week.label == FINAL_ASSESSMENT else "nothing planned"
-        lines = [_session_line(s) for s in week.sessions] or [quiet]
+        quiet = {FINAL_ASSESSMENT: "assessment window", AWAITING_RESULTS: "waiting for results"}
+        lines = [_session_line(s) for s in week.sessions] or [
+            quiet.get(week.label, "nothing planned")
+        ]
         listing.add_row(
             day_text(week.week_start, year=False),
             KeptTogether("\n".join(lines)),

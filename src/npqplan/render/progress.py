@@ -22,7 +22,7 @@ from npqplan.progress import (
 from npqplan.render.tables import indented, table
 from npqplan.render.words import day_text, describe_session, hours_text
 from npqplan.replan import Change
-from npqplan.schema import ComponentKind
+from npqplan.schema import ComponentKind, IfMissed
 
 BAR_WIDTH = 20
 CHART_HEIGHT = 8
@@ -90,6 +90,8 @@ def standing_line(report: ProgressReport) -> Text:
 
 
 def engagement_line(report: ProgressReport) -> Text:
+    if report.engagement_rule is not None:
+        return _engagement_by_rule(report, report.engagement_rule)
     threshold = _percent(ENGAGEMENT_THRESHOLD)
     engagement = report.engagement
     if engagement is None:
@@ -214,7 +216,32 @@ def next_sessions(sessions: Sequence[Session]) -> RenderableType:
     return Group(*lines)
 
 
+def _engagement_by_rule(report: ProgressReport, rule: tuple[int | None, int | None]) -> Text:
+    """The provider's own rule: so much of the live sessions, so much of the self-study."""
+    parts = []
+    for what, share, percent in (
+        ("live sessions", report.live_engagement, rule[0]),
+        ("self-directed work", report.self_directed_engagement, rule[1]),
+    ):
+        if percent is None:
+            continue
+        done = "nothing due yet" if share is None else f"{round(share * 100)}%"
+        parts.append(f"{what} {done} (the provider asks {percent}%)")
+    return Text(
+        "Engagement:  " + "; ".join(parts),
+        style="green" if report.engagement_ok else "red",
+    )
+
+
 MISSED_TITLE = "Missed live events: ask your provider about catch-up"
+_OFFERED = {
+    IfMissed.NEXT_COHORT: "the provider offers a place in the next cohort's session",
+    IfMissed.NONE: "the provider offers no catch-up",
+}
+
+
+def _offered(session: Session) -> str:
+    return f": {_OFFERED[session.if_missed]}" if session.if_missed in _OFFERED else ""
 
 
 def missed_lines(missed: Sequence[Session]) -> list[RenderableType]:
@@ -223,7 +250,7 @@ def missed_lines(missed: Sequence[Session]) -> list[RenderableType]:
         return []
     return [
         Text(MISSED_TITLE, style="bold yellow"),
-        *(indented(describe_session(s)) for s in missed),
+        *(indented(describe_session(s) + _offered(s)) for s in missed),
     ]
 
 
