@@ -131,17 +131,36 @@ def test_a_50_minute_module_is_in_every_teaching_week_and_half_termly_sessions_o
     assert abs((midpoint.day - middle).days) <= 28, (midpoint.day, middle)
 
 
-def test_a_week_with_a_live_session_keeps_its_weekly_module() -> None:
-    plan = build_plan(programme(WEEKLY_MODULE), calendar("kent"), start=date(2024, 9, 1))
-    live_weeks = {monday_of(s.day) for s in plan.sessions if s.is_live}
+@PROPERTY
+@given(start=starts, council=councils)
+def test_a_week_with_a_live_session_keeps_its_weekly_module(start: date, council: str) -> None:
+    cal = calendar(council)
+    plan = build_plan(programme(WEEKLY_MODULE), cal, start=start)
+    live_weeks = {  # those with a school Tuesday or Thursday, the default study days
+        monday_of(s.day)
+        for s in plan.sessions
+        if s.is_live
+        and any(
+            cal.is_school_day(day) and plan.start <= day <= plan.taught_end
+            for day in (monday_of(s.day) + timedelta(days=1), monday_of(s.day) + timedelta(days=3))
+        )
+    }
     module_weeks = {monday_of(s.day) for s in named(plan, "Weekly module")}
     assert live_weeks
     assert live_weeks - {monday_of(plan.start)} <= module_weeks
 
 
-def test_single_events_keep_a_week_between_them_where_the_term_allows() -> None:
-    plan = build_plan(programme(V1 / "npqel.yaml"), calendar("kent"), start=date(2024, 9, 1))
+@PROPERTY
+@given(start=starts, council=councils)
+def test_single_events_keep_a_week_between_them_where_the_term_allows(
+    start: date, council: str
+) -> None:
+    plan = build_plan(programme(V1 / "npqel.yaml"), calendar(council), start=start)
     for term in {w.term for w in plan.weeks if w.term}:
+        weeks = [w for w in plan.weeks if w.term == term and not w.holiday]
+        live = [s for s in plan.sessions if s.term == term and s.is_live]
+        if len(weeks) < 2 * len(live):
+            continue  # too few weeks to keep every event a week apart
         singles = sorted(
             monday_of(s.day)
             for s in plan.sessions
@@ -439,3 +458,25 @@ def test_missed_sessions_follow_what_the_provider_offers_and_engagement_follows_
     assert replanned.returncode == 0, replanned.stderr
     assert "ACTIVATE    new catch-up session" in replanned.stdout
     assert "PRACTISE" not in replanned.stdout.split("Missed live events")[0]
+
+
+def test_the_readme_table_lists_every_programme_with_its_check_hours_verdicts() -> None:
+    from npqplan.hours import check_hours
+
+    rows = {
+        cells[1].strip("` "): cells
+        for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `npq")
+        for cells in [[cell.strip() for cell in line.split("|")]]
+        if len(cells) == 9
+    }
+    assert set(rows) == {path.stem for path in LIBRARY}
+    for path in LIBRARY:
+        source = programme(path)
+        cells = rows[path.stem]
+        assert cells[2] == source.qualification.value
+        for start, column in ((date(2024, 9, 1), 6), (date(2025, 1, 1), 7)):
+            plan = build_plan(source, calendar("kent"), start=start)
+            assert cells[column] == check_hours(plan).verdict.value, (path.stem, start)
+        september = build_plan(source, calendar("kent"), start=date(2024, 9, 1))
+        assert float(cells[5]) == round(september.total_hours, 1), path.stem
