@@ -235,6 +235,10 @@ class _Builder:
         self.load: dict[date, int] = defaultdict(int)
         self.warnings: list[str] = []
         self.plan_weeks: list[date] = []
+        # Asked about thousands of times a plan, and fixed for one: answered once each.
+        self._event_days: dict[date, bool] = {}
+        self._study_days_known: dict[date, bool] = {}
+        self._weekdays: dict[date, list[date]] = {}
         # What the calendar decided: minutes and sessions made for each cadenced component.
         self.cadence_minutes = 0
         self.cadence_counts: dict[tuple[str, str], int] = {}
@@ -267,9 +271,15 @@ class _Builder:
         return self.first_day <= day <= self.taught_end
 
     def event_day_ok(self, day: date) -> bool:
-        return (
-            self.in_plan(day) and self.calendar.is_school_day(day) and day not in self.prefs.blocked
-        )
+        known = self._event_days.get(day)
+        if known is None:
+            known = (
+                self.in_plan(day)
+                and self.calendar.is_school_day(day)
+                and day not in self.prefs.blocked
+            )
+            self._event_days[day] = known
+        return known
 
     def study_day_ok(self, day: date) -> bool:
         if self.event_day_ok(day):
@@ -284,10 +294,18 @@ class _Builder:
 
     def is_study_day(self, day: date) -> bool:
         """One of the participant's study days, free for study."""
-        return day.weekday() in self.prefs.study_days and self.study_day_ok(day)
+        known = self._study_days_known.get(day)
+        if known is None:
+            known = day.weekday() in self.prefs.study_days and self.study_day_ok(day)
+            self._study_days_known[day] = known
+        return known
 
     def weekdays(self, monday: date) -> list[date]:
-        return [monday + timedelta(days=offset) for offset in range(5)]
+        days = self._weekdays.get(monday)
+        if days is None:
+            days = [monday + timedelta(days=offset) for offset in range(5)]
+            self._weekdays[monday] = days
+        return days
 
     # -- terms ----------------------------------------------------------------------------
 
