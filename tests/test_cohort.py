@@ -249,3 +249,11 @@ def test_dates_refuses_a_bad_range(run_cli: RunCli, tmp_path: Path) -> None:
     assert result.stderr == (
         "error: --between '2025-10': write two months, like 2024-09..2025-08\n"
     )
+
+
+def test_each_cohort_command_has_help_with_an_example(run_cli: RunCli) -> None:
+    for command in ("plan", "dates"):
+        result = run_cli("cohort", command, "--help")
+        assert result.returncode == 0
+        assert f"Example: npqplan cohort {command} roster.csv" in result.stdout
+        assert "<path>" not in result.stdout and "<int>" not in result.stdout

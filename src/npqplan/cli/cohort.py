@@ -24,7 +24,8 @@ app = typer.Typer(
     name="cohort",
     no_args_is_help=True,
     short_help="Plan a whole cohort from a roster.",
-    help="Plan a whole cohort from a roster, and find dates that suit every school.",
+    help="Plan a whole cohort from a roster, and find dates that suit every school.\n\n"
+    "Example: npqplan cohort plan roster.csv npqel --out cohort-2024",
 )
 
 
@@ -39,7 +40,8 @@ def plan_command(
     """Plan every participant of a roster: each one's calendar (.ics) and plan (.json) in a new
     folder, named by their id, and a report of verdicts, conflicts and cover.
 
-    PROGRAMME is a programme id or a YAML file. Exits 1 when a fixed date falls on a day a
+    ROSTER.csv has a header and a row per participant (see the README); PROGRAMME is a
+    programme id (see 'npqplan list') or a YAML file. Exits 1 when a fixed date falls on a day a
     participant's school is closed or a participant's plan is outside the target.
 
     Example: npqplan cohort plan roster.csv npqel --out cohort-2024
@@ -105,6 +107,7 @@ def dates_command(
 ) -> None:
     """Rank the dates for an event of N consecutive school days by how many participants are in
     term on all of them, naming who is not: pick a residential date that suits every school.
+    ROSTER.csv is the roster 'npqplan cohort plan' reads.
 
     Example: npqplan cohort dates roster.csv --days 2 --between 2025-01..2025-03
     """

@@ -147,12 +147,8 @@ Output = Annotated[
 ]
 ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", help="Output format.")]
 PlanFormatOption = Annotated[PlanFormat, typer.Option("--format", help="Output format.")]
-Roster = Annotated[
-    Path,
-    typer.Argument(
-        metavar="ROSTER.csv", help="The participants: a CSV file with a header.", show_default=False
-    ),
-]
+# Described in each command's help, as typer would list them with a type name beside them.
+Roster = Annotated[Path, typer.Argument(metavar="ROSTER.csv", hidden=True, show_default=False)]
 RunFolder = Annotated[
     Path,
     typer.Option(
