@@ -84,7 +84,7 @@ def cohort_view(report: CohortReport, out: str, others_hint: str) -> Group:
         parts.append(Text("No fixed event falls on a day a participant's school is closed."))
     parts.append(Text(""))
     if report.cover:
-        cover = table("Days out of school, for cover")
+        cover = table("Cover: days out of school")
         cover.add_column("School")
         cover.add_column("Month", no_wrap=True)
         cover.add_column("Days", justify="right")
