@@ -256,4 +256,5 @@ def test_each_cohort_command_has_help_with_an_example(run_cli: RunCli) -> None:
         result = run_cli("cohort", command, "--help")
         assert result.returncode == 0
         assert f"Example: npqplan cohort {command} roster.csv" in result.stdout
-        assert "<path>" not in result.stdout and "<int>" not in result.stdout
+        assert "<path>" not in result.stdout
+        assert "<int>" not in result.stdout
