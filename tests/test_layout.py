@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "npqplan"
-CORE = ("schema", "loader", "calendar", "plan", "scheduler", "replan", "hours", "progress")
+CORE = (
+    "schema", "loader", "calendar", "plan", "scheduler", "replan", "hours", "progress", "cohort",
+)  # fmt: skip
 EDGE_LIBRARIES = {"typer", "rich", "sqlite3", "json"}
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
 

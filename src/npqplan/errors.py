@@ -75,3 +75,12 @@ class BrokenPlanError(NpqplanError):
 
 class StateError(NpqplanError):
     """The user's saved state is missing or cannot be used."""
+
+
+class RosterError(InvalidFileError):
+    """Roster rows whose plans could not be made, one located line each; nothing was written.
+    Exit code 3 when one of them is a plan that broke its own rules."""
+
+    def __init__(self, problems: list[str], exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(problems)
+        self.exit_code = exit_code

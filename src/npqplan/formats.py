@@ -7,8 +7,10 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
+from npqplan.cohort import Candidate, CohortReport
 from npqplan.hours import HoursReport
 from npqplan.plan import Plan, Session, Week
 from npqplan.progress import ENGAGEMENT_THRESHOLD, LogEntry, ProgressReport
@@ -299,3 +301,206 @@ def log_csv(entries: Sequence[LogEntry]) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+# -- cohorts ----------------------------------------------------------------------------------
+
+
+def participant_files(out: str, participant_id: str) -> tuple[str, str]:
+    """Where a cohort run writes a participant's calendar and plan, as the user named the folder."""
+    return f"{out.rstrip('/')}/{participant_id}.ics", f"{out.rstrip('/')}/{participant_id}.json"
+
+
+def cohort_dict(report: CohortReport, out: str) -> dict[str, Any]:
+    """The documented `cohort plan --format json` object (README: "For providers and hubs")."""
+    participants = []
+    for outcome in report.outcomes:
+        ics_file, plan_file = participant_files(out, outcome.participant.id)
+        participants.append(
+            {
+                "id": outcome.participant.id,
+                "school": outcome.participant.school,
+                "calendar": outcome.calendar,
+                "start": outcome.start.isoformat(),
+                "verdict": outcome.verdict.value,
+                "weeks_over": [week.isoformat() for week in outcome.weeks_over],
+                "days_out_of_school": len(outcome.days_out),
+                "conflicts": len(outcome.conflicts),
+                "ics": ics_file,
+                "plan": plan_file,
+            }
+        )
+    return {
+        "programme": report.programme,
+        "title": report.title,
+        "out": out,
+        "participants": participants,
+        "conflicts": [
+            {
+                "component": group.component,
+                "date": group.day.isoformat(),
+                "why": group.why,
+                "calendar": group.calendar,
+                "participants": list(group.participants),
+            }
+            for group in report.conflicts
+        ],
+        "cover": [
+            {"school": cover.school, "month": cover.month, "days": cover.days}
+            for cover in report.cover
+        ],
+    }
+
+
+def cohort_json(report: CohortReport, out: str) -> str:
+    return json.dumps(cohort_dict(report, out), indent=2, ensure_ascii=False) + "\n"
+
+
+COHORT_CSV_COLUMNS = (
+    "record",
+    "id",
+    "school",
+    "calendar",
+    "start",
+    "verdict",
+    "weeks_over",
+    "days_out_of_school",
+    "ics",
+    "plan",
+    "component",
+    "date",
+    "why",
+    "participants",
+    "month",
+    "days",
+)
+
+
+def cohort_csv(report: CohortReport, out: str) -> str:
+    """One row per participant, conflict and school-month of cover; `record` says which, and
+    the columns that do not apply to it are empty."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, COHORT_CSV_COLUMNS, lineterminator="\n", restval="")
+    writer.writeheader()
+    for item in cohort_dict(report, out)["participants"]:
+        row = {key: value for key, value in item.items() if key != "conflicts"}
+        writer.writerow({**row, "record": "participant", "weeks_over": len(item["weeks_over"])})
+    for group in report.conflicts:
+        writer.writerow(
+            {
+                "record": "conflict",
+                "calendar": group.calendar,
+                "component": group.component,
+                "date": group.day.isoformat(),
+                "why": group.why,
+                "participants": " ".join(group.participants),
+            }
+        )
+    for cover in report.cover:
+        writer.writerow(
+            {"record": "cover", "school": cover.school, "month": cover.month, "days": cover.days}
+        )
+    return buffer.getvalue()
+
+
+def cohort_markdown(report: CohortReport, out: str) -> str:
+    data = cohort_dict(report, out)
+    outside = len(report.outside_target)
+    lines = [
+        f"# {report.title}: cohort of {len(report.outcomes)}",
+        "",
+        f"- Plans and calendars: `{out}`",
+        f"- Outside the target: {outside}; fixed events on a closed day: {len(report.conflicts)}",
+        "",
+        "| id | school | calendar | start | verdict | weeks over | days out of school |",
+        "| --- | --- | --- | --- | --- | ---: | ---: |",
+    ]
+    for item in data["participants"]:
+        lines.append(
+            f"| {_markdown_cell(item['id'])} | {_markdown_cell(item['school'])} | "
+            f"{_markdown_cell(item['calendar'])} | {item['start']} | {item['verdict']} | "
+            f"{len(item['weeks_over'])} | {item['days_out_of_school']} |"
+        )
+    lines += ["", "## Fixed events on a closed day", ""]
+    if report.conflicts:
+        lines += [
+            "| date | event | council | why | participants |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for group in report.conflicts:
+            lines.append(
+                f"| {group.day.isoformat()} | {_markdown_cell(group.component)} | "
+                f"{_markdown_cell(group.calendar)} | {_markdown_cell(group.why)} | "
+                f"{_markdown_cell(', '.join(group.participants))} |"
+            )
+    else:
+        lines.append("None.")
+    lines += ["", "## Days out of school, for cover", ""]
+    if report.cover:
+        lines += ["| school | month | days |", "| --- | --- | ---: |"]
+        for cover in report.cover:
+            lines.append(f"| {_markdown_cell(cover.school)} | {cover.month} | {cover.days} |")
+    else:
+        lines.append("None.")
+    return "\n".join(lines) + "\n"
+
+
+def candidates_dict(
+    candidates: Sequence[Candidate], participants: int, days: int, first: date, last: date
+) -> dict[str, Any]:
+    """The documented `cohort dates --format json` object."""
+    return {
+        "days": days,
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "participants": participants,
+        "candidates": [
+            {
+                "first": candidate.first.isoformat(),
+                "last": candidate.last.isoformat(),
+                "in_term": candidate.in_term,
+                "not_in_term": [{"id": who, "why": why} for who, why in candidate.away],
+            }
+            for candidate in candidates
+        ],
+    }
+
+
+def candidates_json(
+    candidates: Sequence[Candidate], participants: int, days: int, first: date, last: date
+) -> str:
+    data = candidates_dict(candidates, participants, days, first, last)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _away_text(candidate: Candidate) -> str:
+    return "; ".join(f"{who} ({why})" for who, why in candidate.away)
+
+
+def candidates_csv(candidates: Sequence[Candidate]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("first", "last", "in_term", "not_in_term"))
+    for candidate in candidates:
+        writer.writerow(
+            (
+                candidate.first.isoformat(),
+                candidate.last.isoformat(),
+                candidate.in_term,
+                _away_text(candidate),
+            )
+        )
+    return buffer.getvalue()
+
+
+def candidates_markdown(candidates: Sequence[Candidate], participants: int) -> str:
+    lines = [
+        f"| first day | last day | in term (of {participants}) | not in term |",
+        "| --- | --- | ---: | --- |",
+    ]
+    for candidate in candidates:
+        lines.append(
+            f"| {candidate.first.isoformat()} | {candidate.last.isoformat()} | "
+            f"{candidate.in_term} | {_markdown_cell(_away_text(candidate))} |"
+        )
+    return "\n".join(lines) + "\n"

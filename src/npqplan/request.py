@@ -273,19 +273,35 @@ def make_plan(
     """Load everything the request names and schedule it."""
     cache = caches.ParseCache(cache_dir) if cache_dir is not None else None
     entry = find_programme(request.programme, user_dir, cache)
-    programme = entry.programme
     start = parse_start(request.start)
-    preferences = preferences_of(request)
+    preferences_of(request)
     term_dates = load_term_dates(request, cache)
-    cohort = load_cohort(request.cohort_file, programme, cache)
+    cohort = load_cohort(request.cohort_file, entry.programme, cache)
+    calendar = calendar_for(entry.programme, term_dates, start, cache_dir)
+    return plan_with(request, entry, calendar, cohort)
+
+
+def calendar_for(
+    programme: Programme, term_dates: TermDatesFile, start: date, cache_dir: Path | None
+) -> SchoolCalendar:
+    """The school calendar a plan of `programme` from `start` needs, bank holidays included."""
     years_needed = math.ceil(programme.duration_months / 12) + 2
     last = date(start.year + years_needed, 8, 31)
-    calendar = build_calendar(
+    return build_calendar(
         term_dates,
         start,
         last,
         bank_holidays(start.year - 1, last.year, cache_dir),
     )
+
+
+def plan_with(
+    request: PlanRequest,
+    entry: ProgrammeEntry,
+    calendar: SchoolCalendar,
+    cohort: CohortFile | None,
+) -> PlannedProgramme:
+    """Schedule what `request` asks on inputs already loaded (a cohort loads them once)."""
     fixed: dict[tuple[str, str], FixedDates] = {}
     assessment_start = None
     if cohort is not None:
@@ -293,10 +309,10 @@ def make_plan(
             fixed[(item.term, item.component)] = FixedDates(tuple(item.dates), item.time)
         assessment_start = cohort.assessment_start
     plan = build_plan(
-        programme,
+        entry.programme,
         calendar,
-        start=start,
-        preferences=preferences,
+        start=parse_start(request.start),
+        preferences=preferences_of(request),
         fixed_dates=fixed,
         assessment_start=assessment_start,
     )

@@ -21,6 +21,7 @@ from npqplan.request import PlanRequest, check_request, parse_date
 DEFAULTS = PlanRequest(programme="", start="")
 TODAY_ENV = "NPQPLAN_TODAY"
 MOST_STARTS = 60
+MOST_EVENT_MONTHS = 24
 MAX_LOGGED_HOURS = 24.0
 MAX_NOTE_LENGTH = 500
 LONGEST_REMINDER = timedelta(days=7)
@@ -39,6 +40,7 @@ FLAGS = {
     "blocked": "--block",
     "today": "--today",
     "on": "--on",
+    "between": "--between",
 }
 
 
@@ -64,6 +66,14 @@ ProgrammeOrCurrent = Annotated[
     str | None,
     # Described in each command's help: typer would list it with a type name beside it.
     typer.Argument(metavar="PROGRAMME", hidden=True, show_default=False),
+]
+Programme = Annotated[
+    str,
+    typer.Argument(
+        metavar="PROGRAMME",
+        help="A programme id (see 'npqplan list') or a YAML file.",
+        show_default=False,
+    ),
 ]
 Start = Annotated[
     str | None,
@@ -136,6 +146,29 @@ Output = Annotated[
     typer.Option("--output", "-o", metavar="FILE", help="Write to this file (atomically) instead."),
 ]
 ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", help="Output format.")]
+PlanFormatOption = Annotated[PlanFormat, typer.Option("--format", help="Output format.")]
+# Described in each command's help, as typer would list them with a type name beside them.
+Roster = Annotated[Path, typer.Argument(metavar="ROSTER.csv", hidden=True, show_default=False)]
+RunFolder = Annotated[
+    Path,
+    typer.Option(
+        "--out",
+        metavar="DIR",
+        help="A new (or empty) folder for each participant's calendar and plan.",
+    ),
+]
+EventDays = Annotated[
+    int,
+    typer.Option(
+        "--days", metavar="N", min=1, max=5, help="How many consecutive school days (1 to 5)."
+    ),
+]
+Between = Annotated[
+    str,
+    typer.Option("--between", metavar="FROM..TO", help="Months to look in, like 2025-01..2025-03."),
+]
+# Named in the cohort table when it lists only the participants worth a look.
+EVERYONE_HINT = "--format csv or json lists everyone"
 
 
 # -- the plan a command asks for --------------------------------------------------------------
@@ -216,21 +249,31 @@ def day_on(option: str) -> date:
         return parse_date(option, "on")
 
 
-def start_months(text: str) -> list[str]:
+def start_months(text: str, flag: str = "--all-starts", most: int = MOST_STARTS) -> list[str]:
     """`2024-09..2025-08` -> every month from the first to the last, as YYYY-MM."""
     match = _MONTHS.match(text)
     if not match:
-        raise UsageError(f"--all-starts {text!r}: write two months, like 2024-09..2025-08")
+        raise UsageError(f"{flag} {text!r}: write two months, like 2024-09..2025-08")
     first, last = (int(match[1]), int(match[2])), (int(match[3]), int(match[4]))
     if not (1 <= first[1] <= 12 and 1 <= last[1] <= 12):
-        raise UsageError(f"--all-starts {text}: months run from 01 to 12")
+        raise UsageError(f"{flag} {text}: months run from 01 to 12")
     count = (last[0] - first[0]) * 12 + last[1] - first[1] + 1
     if count < 1:
-        raise UsageError(f"--all-starts {text}: the range ends before it starts")
-    if count > MOST_STARTS:
-        raise UsageError(f"--all-starts {text}: give at most {MOST_STARTS} months")
+        raise UsageError(f"{flag} {text}: the range ends before it starts")
+    if count > most:
+        raise UsageError(f"{flag} {text}: give at most {most} months")
     months = (first[0] * 12 + first[1] - 1 + offset for offset in range(count))
     return [f"{month // 12:04d}-{month % 12 + 1:02d}" for month in months]
+
+
+def month_span(text: str) -> tuple[date, date]:
+    """`2025-01..2025-03` -> the first day of the first month and the last of the last."""
+    months = start_months(text.strip(), "--between", MOST_EVENT_MONTHS)
+    with flag_names():
+        first = parse_date(f"{months[0]}-01", "between")
+        last_month = parse_date(f"{months[-1]}-01", "between")
+    after = last_month + timedelta(days=31)
+    return first, after.replace(day=1) - timedelta(days=1)
 
 
 def logged_hours(text: str) -> float:

@@ -1,0 +1,409 @@
+"""A cohort: its roster read from CSV text, each participant's plan request, and what the cohort's
+plans add up to (conflicts by council, cover by school and month, candidate event dates). Pure.
+
+A roster is a CSV file with a header. Every bad row is reported, each as `FILE:LINE: column:
+reason`, before anything is planned; the caller reads the file and says which file it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from npqplan.calendar import SchoolCalendar
+from npqplan.errors import InvalidFileError, RequestValueError
+from npqplan.hours import Verdict, check_hours
+from npqplan.plan import Plan, Session
+from npqplan.request import PlanRequest, parse_start, preferences_of
+
+REQUIRED_COLUMNS = ("id", "name", "school", "start")
+CALENDAR_COLUMNS = ("calendar", "terms")
+OPTIONAL_COLUMNS = ("study_days", "study_time", "session_hours", "weekly_cap", "email")
+COLUMNS = (*REQUIRED_COLUMNS, *CALENDAR_COLUMNS, *OPTIONAL_COLUMNS)
+MOST_PARTICIPANTS = 100_000
+LONGEST_VALUE = 200
+LONGEST_EVENT_DAYS = 5
+# An id names the participant's files: letters, digits, '.', '_' and '-', never a path.
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DEFAULTS = PlanRequest(programme="", start="")
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One roster row, as written, with the line it starts on."""
+
+    line: int
+    id: str
+    name: str
+    school: str
+    start: str
+    calendar: str | None = None
+    terms: str | None = None
+    study_days: str = _DEFAULTS.study_days
+    study_time: str = _DEFAULTS.study_time
+    session_hours: float = _DEFAULTS.session_hours
+    weekly_cap: float | None = _DEFAULTS.weekly_cap
+    email: str | None = None
+
+    @property
+    def calendar_key(self) -> str:
+        """Which school calendar the participant follows: a bundled id or a terms file."""
+        return f"terms:{self.terms}" if self.terms else (self.calendar or "").lower()
+
+    def request(self, programme: str, cohort_file: str | None = None) -> PlanRequest:
+        """What `npqplan schedule` would be asked for this participant's plan."""
+        return PlanRequest(
+            programme=programme,
+            start=self.start,
+            calendar=(self.calendar or _DEFAULTS.calendar).lower(),
+            terms_file=self.terms,
+            cohort_file=cohort_file,
+            study_days=self.study_days,
+            study_time=self.study_time,
+            session_hours=self.session_hours,
+            weekly_cap=self.weekly_cap,
+        )
+
+
+@dataclass(frozen=True)
+class Roster:
+    source: str
+    participants: tuple[Participant, ...]
+
+    def located(self, participant: Participant, column: str, reason: str) -> str:
+        return f"{self.source}:{participant.line}: {column}: {reason}"
+
+
+# -- reading a roster ---------------------------------------------------------------------------
+
+
+def parse_roster(text: str, source: str, calendars: Collection[str]) -> Roster:
+    """The participants of a roster's CSV `text`, or InvalidFileError listing every bad row.
+
+    `source` is the file as the user named it; `calendars` are the bundled calendar ids. A
+    `terms` file is kept as written: the caller resolves and loads it.
+    """
+    reader = csv.reader(text.removeprefix("\ufeff").splitlines(keepends=True), strict=True)
+    problems: list[str] = []
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise InvalidFileError([f"{source}:1: header: {error}"]) from None
+    if header is None or not any(cell.strip() for cell in header):
+        raise InvalidFileError([f"{source}:1: header: the roster is empty; {_columns_hint()}"])
+    columns = [cell.strip().lower() for cell in header]
+    problems += _header_problems(columns, source)
+    if problems:
+        raise InvalidFileError(problems)
+    participants: list[Participant] = []
+    seen: dict[str, int] = {}
+    line = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as error:
+            problems.append(f"{source}:{line}: row: {error}")
+            break
+        if row is None:
+            break
+        if any(cell.strip() for cell in row):
+            if len(participants) >= MOST_PARTICIPANTS:
+                problems.append(f"{source}:{line}: row: a roster holds at most "
+                                f"{MOST_PARTICIPANTS:,} participants")  # fmt: skip
+                break
+            found, row_problems = _participant(dict(zip(columns, row, strict=False)), line,
+                                               len(row), len(columns), calendars)  # fmt: skip
+            if found is not None:
+                earlier = seen.setdefault(found.id.lower(), line)
+                if earlier != line:
+                    row_problems.append(("id", f"{found.id!r} is already on line {earlier}"))
+                else:
+                    participants.append(found)
+            problems += [f"{source}:{line}: {column}: {reason}" for column, reason in row_problems]
+        line = reader.line_num + 1
+    if not problems and not participants:
+        problems.append(f"{source}:2: row: the roster has a header but no participants")
+    if problems:
+        raise InvalidFileError(problems)
+    return Roster(source, tuple(participants))
+
+
+def _columns_hint() -> str:
+    return (
+        f"the header needs {', '.join(REQUIRED_COLUMNS)} and calendar or terms; "
+        f"it may have {', '.join(OPTIONAL_COLUMNS)}"
+    )
+
+
+def _header_problems(columns: list[str], source: str) -> Iterator[str]:
+    for index, column in enumerate(columns):
+        if column not in COLUMNS:
+            guess = difflib.get_close_matches(column, COLUMNS, n=1)
+            hint = f"did you mean {guess[0]!r}? " if guess else ""
+            yield f"{source}:1: {column or '(blank)'}: unknown column; {hint}{_columns_hint()}"
+        elif column in columns[:index]:
+            yield f"{source}:1: {column}: the column is there twice"
+    for column in REQUIRED_COLUMNS:
+        if column not in columns:
+            yield f"{source}:1: {column}: missing column; {_columns_hint()}"
+    if not any(column in columns for column in CALENDAR_COLUMNS):
+        yield f"{source}:1: calendar: missing column; {_columns_hint()}"
+
+
+def _participant(
+    row: Mapping[str, str], line: int, fields: int, expected: int, calendars: Collection[str]
+) -> tuple[Participant | None, list[tuple[str, str]]]:
+    """A row as a participant, or the (column, reason) of each of its problems."""
+    problems: list[tuple[str, str]] = []
+    if fields != expected:
+        return None, [("row", f"has {fields} fields, the header has {expected}")]
+    values = {column: value.strip() for column, value in row.items()}
+    for column, value in values.items():
+        if len(value) > LONGEST_VALUE:
+            problems.append((column, f"longer than {LONGEST_VALUE} characters"))
+    for column in REQUIRED_COLUMNS:
+        if not values.get(column):
+            problems.append((column, "missing; every row needs one"))
+    if values.get("id") and not _ID.match(values["id"]):
+        problems.append(("id", f"{values['id']!r}: use letters, digits, '.', '_' and '-' "
+                               "(at most 64, starting with a letter or digit)"))  # fmt: skip
+    if values.get("start"):
+        try:
+            parse_start(values["start"])
+        except RequestValueError as error:
+            problems.append(("start", error.message))
+    calendar, terms = values.get("calendar") or None, values.get("terms") or None
+    if calendar and terms:
+        problems.append(("calendar", "give calendar or terms, not both"))
+    elif not calendar and not terms:
+        problems.append(("calendar", "missing; give a bundled calendar like kent, or terms"))
+    elif calendar and calendar.lower() not in calendars:
+        guess = difflib.get_close_matches(calendar.lower(), list(calendars), n=1, cutoff=0.6)
+        hint = f"did you mean {guess[0]!r}? " if guess else ""
+        problems.append(("calendar", f"{calendar!r}: {hint}bundled calendars are "
+                                     f"{', '.join(sorted(calendars))}"))  # fmt: skip
+    email = values.get("email") or None
+    if email and not _EMAIL.match(email):
+        problems.append(("email", f"{email!r}: not an email address"))
+    numbers: dict[str, float | None] = {}
+    for column in ("session_hours", "weekly_cap"):
+        text = values.get(column) or ""
+        if text and not _NUMBER.match(text):
+            problems.append((column, f"{text!r}: give a number of hours, like 1.5"))
+        numbers[column] = float(text) if text and _NUMBER.match(text) else None
+    if problems:
+        return None, problems
+    found = Participant(
+        line=line,
+        id=values["id"],
+        name=values["name"],
+        school=values["school"],
+        start=values["start"],
+        calendar=calendar,
+        terms=terms,
+        email=email,
+    )
+    found = replace(
+        found,
+        study_days=values.get("study_days") or found.study_days,
+        study_time=values.get("study_time") or found.study_time,
+        session_hours=(
+            found.session_hours if numbers["session_hours"] is None else numbers["session_hours"]
+        ),
+        weekly_cap=numbers["weekly_cap"],
+    )
+    try:
+        preferences_of(found.request(""))
+    except RequestValueError as error:
+        return None, [(error.field, error.message)]
+    return found, []
+
+
+# -- one participant's plan ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A fixed event on a day a participant's school is not open."""
+
+    component: str
+    day: date
+    why: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the cohort report keeps of one participant's plan: small, whatever the plan's size."""
+
+    participant: Participant
+    calendar: str
+    start: date
+    verdict: Verdict
+    weeks_over: tuple[date, ...]
+    days_out: tuple[date, ...]
+    conflicts: tuple[Conflict, ...]
+
+    @property
+    def outside_target(self) -> bool:
+        return self.verdict is not Verdict.WITHIN
+
+
+def outcome_of(participant: Participant, plan: Plan, calendar: SchoolCalendar) -> Outcome:
+    report = check_hours(plan)
+    return Outcome(
+        participant=participant,
+        calendar=calendar.name,
+        start=plan.start,
+        verdict=report.verdict,
+        weeks_over=tuple(flagged.week.week_start for flagged in report.weeks_over),
+        days_out=tuple(day for s in report.out_of_school for day in _days(s) if day.weekday() < 5),
+        conflicts=tuple(fixed_conflicts(plan, calendar)),
+    )
+
+
+def fixed_conflicts(plan: Plan, calendar: SchoolCalendar) -> Iterator[Conflict]:
+    """Each fixed event with a day that is not a school day for this calendar, and why."""
+    for session in plan.sessions:
+        if not session.fixed:
+            continue
+        reasons = [why_closed(day, calendar) for day in _days(session)]
+        closed = list(dict.fromkeys(reason for reason in reasons if reason is not None))
+        if closed:
+            yield Conflict(session.component, session.day, "; ".join(closed))
+
+
+def why_closed(day: date, calendar: SchoolCalendar) -> str | None:
+    """Why a school on `calendar` is closed on `day`, or None on a school day."""
+    if calendar.is_school_day(day):
+        return None
+    if day.weekday() >= 5:
+        return "weekend"
+    if day in calendar.bank_holidays:
+        return f"bank holiday ({calendar.bank_holidays[day]})"
+    return calendar.holiday_name(day) or "not a school day"
+
+
+def _days(session: Session) -> Iterator[date]:
+    for offset in range((session.end_date - session.day).days + 1):
+        yield session.day + timedelta(days=offset)
+
+
+# -- the cohort ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictGroup:
+    """A fixed event that falls on a closed day for these participants of one council."""
+
+    component: str
+    day: date
+    why: str
+    calendar: str
+    participants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cover:
+    """Participant-days out of school, which the school must cover, in one month."""
+
+    school: str
+    month: str
+    days: int
+
+
+@dataclass(frozen=True)
+class CohortReport:
+    programme: str
+    title: str
+    outcomes: tuple[Outcome, ...]
+    conflicts: tuple[ConflictGroup, ...]
+    cover: tuple[Cover, ...]
+
+    @property
+    def outside_target(self) -> tuple[Outcome, ...]:
+        return tuple(outcome for outcome in self.outcomes if outcome.outside_target)
+
+    @property
+    def all_clear(self) -> bool:
+        """No conflict and every participant within the target."""
+        return not self.conflicts and not self.outside_target
+
+
+def cohort_report(programme: str, title: str, outcomes: Iterable[Outcome]) -> CohortReport:
+    """Outcomes in roster order; conflicts by event, date and council; cover by school, month."""
+    ordered = tuple(sorted(outcomes, key=lambda outcome: outcome.participant.line))
+    grouped: dict[tuple[date, str, str, str], list[str]] = defaultdict(list)
+    cover: dict[tuple[str, str], int] = defaultdict(int)
+    for outcome in ordered:
+        for conflict in outcome.conflicts:
+            key = (conflict.day, conflict.component, outcome.calendar, conflict.why)
+            grouped[key].append(outcome.participant.id)
+        for day in outcome.days_out:
+            cover[(outcome.participant.school, f"{day:%Y-%m}")] += 1
+    return CohortReport(
+        programme=programme,
+        title=title,
+        outcomes=ordered,
+        conflicts=tuple(
+            ConflictGroup(component, day, why, calendar, tuple(ids))
+            for (day, component, calendar, why), ids in sorted(grouped.items())
+        ),
+        cover=tuple(Cover(school, month, days) for (school, month), days in sorted(cover.items())),
+    )
+
+
+# -- choosing a date ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Days for an event, how many participants are in term on all of them, and who is not."""
+
+    first: date
+    last: date
+    in_term: int
+    away: tuple[tuple[str, str], ...]  # (participant id, why), in roster order
+
+
+def candidate_dates(
+    participants: Sequence[Participant],
+    calendars: Mapping[str, SchoolCalendar],
+    first: date,
+    last: date,
+    days: int,
+) -> list[Candidate]:
+    """Every run of `days` weekdays in one week from `first` to `last`, the runs with most
+    participants in term first (earliest first among equals).
+
+    `calendars` holds each participant's school calendar by `Participant.calendar_key`.
+    """
+    if not 1 <= days <= LONGEST_EVENT_DAYS:
+        raise ValueError(f"an event lasts 1 to {LONGEST_EVENT_DAYS} days")
+    by_key: dict[str, list[Participant]] = defaultdict(list)
+    for participant in participants:
+        by_key[participant.calendar_key].append(participant)
+    found: list[Candidate] = []
+    day = first
+    while day + timedelta(days=days - 1) <= last:
+        if day.weekday() + days <= 5:
+            run = [day + timedelta(days=offset) for offset in range(days)]
+            away: list[tuple[int, str, str]] = []
+            for key, members in by_key.items():
+                why = next(
+                    (r for r in (why_closed(d, calendars[key]) for d in run) if r is not None),
+                    None,
+                )
+                if why is not None:
+                    away += [(p.line, p.id, why) for p in members]
+            away.sort()
+            named = tuple((who, why) for _, who, why in away)
+            found.append(Candidate(run[0], run[-1], len(participants) - len(away), named))
+        day += timedelta(days=1)
+    return sorted(found, key=lambda candidate: (-candidate.in_term, candidate.first))

@@ -1,0 +1,246 @@
+"""Planning a roster: each participant's plan made, checked and written as ICS and JSON, in one
+process per core, streamed so that only the small per-participant outcomes are kept.
+
+This is the edge of the cohort commands: it reads the roster and the files it names and writes
+the run's folder; `cohort.py` decides everything else.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from npqplan import cache as caches
+from npqplan import formats, ics
+from npqplan.atomic import write_new
+from npqplan.calendar import SchoolCalendar, build_calendar
+from npqplan.cohort import Outcome, Participant, Roster, outcome_of, parse_roster
+from npqplan.errors import InvalidFileError, NpqplanError, RequestValueError
+from npqplan.loader import ProgrammeEntry, find_programme
+from npqplan.request import (
+    PlanRequest,
+    bank_holidays,
+    bundled_calendars,
+    calendar_for,
+    load_cohort,
+    load_term_dates,
+    parse_start,
+    plan_with,
+)
+from npqplan.schema import CohortFile, TermDatesFile
+
+LARGEST_ROSTER_BYTES = 32 * 1024 * 1024
+# Fewer participants than this are planned in this process: starting workers costs more.
+POOL_FROM = 20
+LARGEST_CHUNK = 100
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every participant's plan shares; sent to each worker with its chunk."""
+
+    programme: str
+    user_dir: Path | None
+    cache_dir: Path | None
+    cohort_file: str | None
+    generated_at: datetime
+    folder: Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A participant whose plan could not be made: bad input (2) or a bug (3)."""
+
+    participant: Participant
+    column: str
+    message: str
+    exit_code: int
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def read_roster(path: Path, shown: str) -> Roster:
+    """The roster at `path`, every bad row reported; terms files resolved from its folder."""
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            raise InvalidFileError([f"{shown}: is {what}, not a CSV roster"])
+        with path.open("rb") as handle:
+            raw = handle.read(LARGEST_ROSTER_BYTES + 1)
+    except FileNotFoundError:
+        raise InvalidFileError([f"{shown}: no such file"]) from None
+    except OSError as exc:
+        raise InvalidFileError([f"{shown}: cannot be read ({exc.strerror})"]) from None
+    if len(raw) > LARGEST_ROSTER_BYTES:
+        raise InvalidFileError([f"{shown}: larger than {LARGEST_ROSTER_BYTES // 2**20} MiB"])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidFileError(
+            [f"{shown}:{line}: row: not UTF-8 text; save the roster as UTF-8 CSV"]
+        ) from None
+    roster = parse_roster(text, shown, bundled_calendars())
+    folder = path.parent
+    return Roster(
+        roster.source,
+        tuple(
+            p if p.terms is None else _with_terms(p, str((folder / p.terms).resolve()))
+            for p in roster.participants
+        ),
+    )
+
+
+def _with_terms(participant: Participant, terms: str) -> Participant:
+    return Participant(**{**participant.__dict__, "terms": terms})
+
+
+def check_terms_files(roster: Roster, cache_dir: Path | None) -> None:
+    """Load every terms file the roster names once; InvalidFileError locating each row whose
+    file cannot be used."""
+    cache = caches.ParseCache(cache_dir) if cache_dir is not None else None
+    failed: dict[str, str] = {}
+    problems: list[str] = []
+    for participant in roster.participants:
+        if participant.terms is None:
+            continue
+        if participant.terms not in failed:
+            try:
+                load_term_dates(participant.request(""), cache)
+                failed[participant.terms] = ""
+            except NpqplanError as error:
+                failed[participant.terms] = error.lines()[0].removeprefix("error: ")
+        if failed[participant.terms]:
+            problems.append(roster.located(participant, "terms", failed[participant.terms]))
+    if problems:
+        raise InvalidFileError(problems)
+
+
+def school_calendars(
+    roster: Roster, first: date, last: date, cache_dir: Path | None
+) -> dict[str, SchoolCalendar]:
+    """Each participant's school calendar from `first` to `last`, by `calendar_key`."""
+    cache = caches.ParseCache(cache_dir) if cache_dir is not None else None
+    holidays = bank_holidays(first.year - 1, last.year + 1, cache_dir)
+    found: dict[str, SchoolCalendar] = {}
+    for participant in roster.participants:
+        key = participant.calendar_key
+        if key not in found:
+            dates = load_term_dates(participant.request(""), cache)
+            found[key] = build_calendar(dates, first, last, holidays)
+    return found
+
+
+# -- planning ----------------------------------------------------------------------------------
+
+
+def plan_roster(
+    roster: Roster,
+    settings: Settings,
+    *,
+    workers: int,
+    on_done: Callable[[int], None] = lambda count: None,
+) -> Iterator[Outcome | Problem]:
+    """Plan, check and write every participant, yielding each outcome as its chunk finishes."""
+    people = roster.participants
+    if workers <= 1 or len(people) < POOL_FROM:
+        for start in range(0, len(people), LARGEST_CHUNK):
+            chunk = people[start : start + LARGEST_CHUNK]
+            yield from plan_chunk(settings, chunk)
+            on_done(len(chunk))
+        return
+    size = max(1, min(LARGEST_CHUNK, len(people) // (workers * 4)))
+    chunks = iter(range(0, len(people), size))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        running: set[Future[list[Outcome | Problem]]] = set()
+        try:
+            while True:
+                # A few chunks ahead per worker: enough to keep them busy, few enough that
+                # finished outcomes never pile up.
+                for start in chunks:
+                    running.add(pool.submit(plan_chunk, settings, people[start : start + size]))
+                    if len(running) >= workers * 2:
+                        break
+                if not running:
+                    return
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    results = future.result()
+                    yield from results
+                    on_done(len(results))
+        finally:
+            for future in running:
+                future.cancel()
+
+
+def plan_chunk(settings: Settings, participants: Sequence[Participant]) -> list[Outcome | Problem]:
+    """Plan and write each participant of a chunk; a bad one is a Problem, not the chunk's end."""
+    results: list[Outcome | Problem] = []
+    for participant in participants:
+        try:
+            results.append(_plan_one(settings, participant))
+        except RequestValueError as error:
+            results.append(Problem(participant, error.field, error.message, error.exit_code))
+        except NpqplanError as error:
+            message = " ".join(line.removeprefix("error: ") for line in error.lines())
+            results.append(Problem(participant, "plan", message, error.exit_code))
+    return results
+
+
+# What a worker process loads once and uses for every participant it plans.
+_Shared = tuple[ProgrammeEntry, CohortFile | None]
+_programmes: dict[tuple[str, Path | None, str | None], _Shared] = {}
+_term_dates: dict[str, TermDatesFile] = {}
+_calendars: dict[tuple[str, Path, date], SchoolCalendar] = {}
+
+
+def _plan_one(settings: Settings, participant: Participant) -> Outcome:
+    request = participant.request(settings.programme, settings.cohort_file)
+    entry, cohort = _shared(settings)
+    start = parse_start(request.start)
+    calendar = _calendar(request, entry, start, settings.cache_dir)
+    plan = plan_with(request, entry, calendar, cohort).plan
+    exported = ics.export_calendar(
+        plan, key=ics.plan_key(plan.programme_id, start), generated_at=settings.generated_at
+    )
+    write_new(settings.folder / f"{participant.id}.ics", exported.data)
+    write_new(settings.folder / f"{participant.id}.json", formats.plan_json(plan).encode("utf-8"))
+    return outcome_of(participant, plan, calendar)
+
+
+def _shared(settings: Settings) -> tuple[ProgrammeEntry, CohortFile | None]:
+    key = (settings.programme, settings.user_dir, settings.cohort_file)
+    if key not in _programmes:
+        cache = caches.ParseCache(settings.cache_dir) if settings.cache_dir else None
+        entry = find_programme(settings.programme, settings.user_dir, cache)
+        _programmes[key] = (entry, load_cohort(settings.cohort_file, entry.programme, cache))
+    return _programmes[key]
+
+
+def _calendar(
+    request: PlanRequest, entry: ProgrammeEntry, start: date, cache_dir: Path | None
+) -> SchoolCalendar:
+    """One calendar per school calendar and start day, which also keeps its answers about which
+    days are school days for every later plan from the same start."""
+    source = request.terms_file or request.calendar
+    key = (source, entry.path, start)
+    if key not in _calendars:
+        if source not in _term_dates:
+            cache = caches.ParseCache(cache_dir) if cache_dir else None
+            _term_dates[source] = load_term_dates(request, cache)
+        _calendars[key] = calendar_for(entry.programme, _term_dates[source], start, cache_dir)
+    return _calendars[key]
+
+
+def default_workers() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)

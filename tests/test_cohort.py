@@ -1,0 +1,260 @@
+"""npqplan cohort plan / cohort dates: real roster files in, real ICS and JSON files out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import icalendar
+
+from tests.conftest import RunCli
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1735689600"}
+HEADER = "id,name,school,start,calendar,study_days,study_time,session_hours,weekly_cap,email\n"
+# Kent's October half-term in 2025 is 20-24 Oct; Surrey's is 27-31 Oct.
+KENT_HALF_TERM_COHORT = """\
+programme: npqel
+sessions:
+  - term: Term four
+    component: Residential event
+    dates: [2025-10-22]
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def roster(folder: Path, *rows: str, header: str = HEADER) -> Path:
+    return write(folder, "roster.csv", header + "".join(f"{row}\n" for row in rows))
+
+
+def test_each_participant_gets_the_plan_and_calendar_schedule_and_export_give(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    roster(
+        tmp_path,
+        "a1,Ann One,Oak Primary,2024-09,kent,,,,,ann@example.org",
+        "b2,Bob Two,Elm Academy,2025-01-06,Birmingham,mon,18:00,1.5,1.75,",
+    )
+    result = run_cli("cohort", "plan", "roster.csv", "npqel", "--out", "run", env=EPOCH)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == [
+        "a1.ics", "a1.json", "b2.ics", "b2.json",
+    ]  # fmt: skip
+    same = ("--calendar", "birmingham", "--study-days", "mon", "--study-time", "18:00")
+    same += ("--session-hours", "1.5", "--weekly-cap", "1.75")
+    for who, options in (("a1", ("--start", "2024-09")), ("b2", ("--start", "2025-01-06", *same))):
+        alone = run_cli("schedule", "npqel", *options, "--format", "json", "--no-save")
+        assert (tmp_path / "run" / f"{who}.json").read_text(encoding="utf-8") == alone.stdout
+        run_cli("export", "npqel", *options, "--ics", f"{who}-alone.ics", env=EPOCH)
+        exported = (tmp_path / f"{who}-alone.ics").read_bytes()
+        assert (tmp_path / "run" / f"{who}.ics").read_bytes() == exported
+    events = icalendar.Calendar.from_ical((tmp_path / "run" / "b2.ics").read_bytes()).walk("VEVENT")
+    sessions = [s for w in json.loads(alone.stdout)["weeks"] for s in w["sessions"]]
+    assert len(events) == len(sessions)
+
+
+def test_a_cohort_run_changes_no_current_plan(run_cli: RunCli, tmp_path: Path) -> None:
+    roster(tmp_path, "a1,Ann,Oak,2024-09,kent,,,,,")
+    assert run_cli("cohort", "plan", "roster.csv", "npqel", "--out", "run").returncode == 0
+    status = run_cli("schedule")
+    assert status.returncode == 2
+    assert "no current plan" in status.stderr
+
+
+def test_a_fixed_date_in_one_councils_half_term_is_a_conflict_for_its_participants_only(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    write(tmp_path, "dates.yaml", KENT_HALF_TERM_COHORT)
+    roster(
+        tmp_path,
+        "k1,Kim,Oak,2024-09,kent,,,,,",
+        "s1,Sam,Elm,2024-09,surrey,,,,,",
+        "k2,Kit,Ash,2024-09,KENT,,,,,",
+    )
+    args = ("cohort", "plan", "roster.csv", "npqel", "--out", "run", "--cohort", "dates.yaml")
+    result = run_cli(*args, "--format", "json")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert report["conflicts"] == [
+        {
+            "component": "Residential event",
+            "date": "2025-10-22",
+            "why": "Half-term",
+            "calendar": "Kent County Council",
+            "participants": ["k1", "k2"],
+        }
+    ]
+    assert [p["id"] for p in report["participants"]] == ["k1", "s1", "k2"]
+    assert set(report["participants"][0]) == {
+        "id", "school", "calendar", "start", "verdict", "weeks_over", "days_out_of_school",
+        "conflicts", "ics", "plan",
+    }  # fmt: skip
+    assert report["participants"][1]["ics"] == "run/s1.ics"
+
+
+def test_every_bad_row_is_located_and_nothing_is_written(run_cli: RunCli, tmp_path: Path) -> None:
+    roster(
+        tmp_path,
+        "a1,Ann,Oak,2024-09,kent,,,,,",
+        "a1,Again,Oak,2024-09,kent,,,,,",
+        "../x,Path,Oak,2024-13,kant,,,,,",
+        "c3,,Oak,2024-09,,sat,,,,not-an-email",
+        "d4,Dee,Oak,2024-09,kent,,23:30,,,",
+        "e5,Eve,Oak,2024-09,kent,,,,",
+    )
+    result = run_cli("cohort", "plan", "roster.csv", "npqel", "--out", "run")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "roster.csv:3: id: 'a1' is already on line 2",
+        "roster.csv:4: id: '../x': use letters, digits, '.', '_' and '-' (at most 64, starting "
+        "with a letter or digit)",
+        "roster.csv:4: start: 2024-13: no such month; write YYYY-MM (like 2024-09) or YYYY-MM-DD",
+        "roster.csv:4: calendar: 'kant': did you mean 'kent'? bundled calendars are birmingham, "
+        "cornwall, kent, leeds, nottingham, oxfordshire, solihull, southampton, st-helens, "
+        "staffordshire, surrey, west-sussex",
+        "roster.csv:5: name: missing; every row needs one",
+        "roster.csv:5: calendar: missing; give a bundled calendar like kent, or terms",
+        "roster.csv:5: email: 'not-an-email': not an email address",
+        "roster.csv:6: study_time: 23:30: a 1 h session from then ends after 23:00; the latest "
+        "start that fits is 22:00",
+        "roster.csv:7: row: has 9 fields, the header has 10",
+    ]
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_header_without_a_required_column_is_refused(run_cli: RunCli, tmp_path: Path) -> None:
+    roster(tmp_path, "a1,Ann,2024-09,kent", header="id,name,begin,calendar\n")
+    result = run_cli("cohort", "plan", "roster.csv", "npqel", "--out", "run")
+    assert result.returncode == 2
+    assert result.stderr.startswith("roster.csv:1: begin: unknown column;")
+    assert "roster.csv:1: school: missing column;" in result.stderr
+    assert "roster.csv:1: start: missing column;" in result.stderr
+
+
+def test_a_plan_that_cannot_be_made_is_a_located_row_and_the_run_leaves_nothing(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    write(tmp_path, "dates.yaml", KENT_HALF_TERM_COHORT)
+    roster(tmp_path, "a1,Ann,Oak,2024-09,kent,,,,,", "late,Lee,Oak,2026-01,kent,,,,,")
+    (tmp_path / "run").mkdir()
+    args = ("cohort", "plan", "roster.csv", "npqel", "--out", "run", "--cohort", "dates.yaml")
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("roster.csv:3: plan: ")
+    assert "2025-10-22" in result.stderr
+    assert list((tmp_path / "run").iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_folder_with_an_earlier_run_is_refused_and_kept(run_cli: RunCli, tmp_path: Path) -> None:
+    roster(tmp_path, "a1,Ann,Oak,2024-09,kent,,,,,")
+    write(tmp_path, "a1.ics", "earlier")
+    (tmp_path / "run").mkdir()
+    (tmp_path / "a1.ics").rename(tmp_path / "run" / "a1.ics")
+    result = run_cli("cohort", "plan", "roster.csv", "npqel", "--out", "run")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: run: the folder is not empty (an earlier run?); give a new folder, or empty "
+        "this one\n"
+    )
+    assert (tmp_path / "run" / "a1.ics").read_text(encoding="utf-8") == "earlier"
+
+
+def test_cover_adds_up_each_schools_days_out_by_month(run_cli: RunCli, tmp_path: Path) -> None:
+    roster(
+        tmp_path,
+        "a1,Ann,Oak Primary,2024-09,kent,,,,,",
+        "a2,Abe,Oak Primary,2024-09,kent,,,,,",
+        "b1,Bea,Elm Academy,2024-09,kent,,,,,",
+    )
+    result = run_cli("cohort", "plan", "roster.csv", "npqel", "--out", "r", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    people = [row for row in rows if row["record"] == "participant"]
+    cover = {(r["school"], r["month"]): int(r["days"]) for r in rows if r["record"] == "cover"}
+    assert [row["id"] for row in people] == ["a1", "a2", "b1"]
+    one = int(people[0]["days_out_of_school"])
+    assert one > 0
+    assert sum(v for (school, _), v in cover.items() if school == "Oak Primary") == 2 * one
+    assert sum(v for (school, _), v in cover.items() if school == "Elm Academy") == one
+    assert all(row["record"] != "conflict" for row in rows)
+
+
+def test_a_larger_roster_is_planned_by_worker_processes_in_roster_order(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    calendars = ("kent", "surrey", "leeds", "birmingham")
+    starts = ("2024-09", "2025-01", "2025-04")
+    rows = [
+        f"p{n:02d},Person {n},School {n % 5},{starts[n % 3]},{calendars[n % 4]},,,,,"
+        for n in range(24)
+    ]
+    roster(tmp_path, *rows)
+    result = run_cli("cohort", "plan", "roster.csv", "npqsl", "--out", "run", "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads(result.stdout)
+    assert [p["id"] for p in report["participants"]] == [f"p{n:02d}" for n in range(24)]
+    assert len(list((tmp_path / "run").glob("*.ics"))) == 24
+    plan = json.loads((tmp_path / "run" / "p13.json").read_text(encoding="utf-8"))
+    assert (plan["programme"], plan["start"]) == ("npqsl", "2025-01-06")
+    assert plan["calendar"] == "Surrey County Council"
+
+
+def test_markdown_report_names_the_conflict_and_the_council(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    write(tmp_path, "dates.yaml", KENT_HALF_TERM_COHORT)
+    roster(tmp_path, "k1,Kim,Oak,2024-09,kent,,,,,")
+    args = ("cohort", "plan", "roster.csv", "npqel", "--out", "run", "--cohort", "dates.yaml")
+    result = run_cli(*args, "--format", "markdown")
+    assert result.returncode == 1
+    assert "| 2025-10-22 | Residential event | Kent County Council | Half-term | k1 |" in (
+        result.stdout
+    )
+
+
+def test_dates_ranks_days_everyone_is_in_term_first_and_names_who_is_not(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    roster(tmp_path, "k1,Kim,Oak,2025-09,kent,,,,,", "s1,Sam,Elm,2025-09,surrey,,,,,")
+    args = ("cohort", "dates", "roster.csv", "--days", "2", "--between", "2025-10..2025-10")
+    result = run_cli(*args, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert (found["from"], found["to"], found["participants"]) == ("2025-10-01", "2025-10-31", 2)
+    ranked = {c["first"]: c for c in found["candidates"]}
+    assert found["candidates"][0] == {
+        "first": "2025-10-01", "last": "2025-10-02", "in_term": 2, "not_in_term": [],
+    }  # fmt: skip
+    assert ranked["2025-10-22"]["not_in_term"] == [{"id": "k1", "why": "Half-term"}]
+    assert ranked["2025-10-29"]["not_in_term"] == [{"id": "s1", "why": "Half-term"}]
+    assert "2025-10-24" not in ranked  # a Friday: two days would run into the weekend
+    counts = [c["in_term"] for c in found["candidates"]]
+    assert counts == sorted(counts, reverse=True)
+    table = run_cli(*args)
+    assert re.search(r"Wed 22 Oct 2025 – Thu 23 Oct 2025 +1 +k1 \(Half-term\)", table.stdout)
+
+
+def test_dates_refuses_a_bad_range(run_cli: RunCli, tmp_path: Path) -> None:
+    roster(tmp_path, "k1,Kim,Oak,2025-09,kent,,,,,")
+    result = run_cli("cohort", "dates", "roster.csv", "--days", "2", "--between", "2025-10")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: --between '2025-10': write two months, like 2024-09..2025-08\n"
+    )
+
+
+def test_each_cohort_command_has_help_with_an_example(run_cli: RunCli) -> None:
+    for command in ("plan", "dates"):
+        result = run_cli("cohort", command, "--help")
+        assert result.returncode == 0
+        assert f"Example: npqplan cohort {command} roster.csv" in result.stdout
+        assert "<path>" not in result.stdout
+        assert "<int>" not in result.stdout
