@@ -29,6 +29,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from commands import base_env  # bench/ is this script's folder, first on sys.path
+
 from npqplan import formats, ics
 from npqplan.loader import bundled_programmes_dir
 from npqplan.request import (
@@ -59,17 +61,6 @@ def roster(path: Path, size: int) -> Path:
     )
     path.write_text(HEADER + "".join(rows), encoding="utf-8")
     return path
-
-
-def base_env(work: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "NPQPLAN_HOME": str(work / "home"),
-        "NPQPLAN_PROGRAMMES": str(work / "programmes"),
-        "SOURCE_DATE_EPOCH": "1735689600",
-    }
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
 
 
 def cohort_run(work: Path, size: int, programme: str) -> tuple[float, int, float]:

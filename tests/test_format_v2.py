@@ -12,7 +12,6 @@ import itertools
 import json
 from collections import Counter
 from datetime import date, timedelta
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -20,33 +19,18 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from npqplan.calendar import SchoolCalendar, build_calendar, england_bank_holidays
 from npqplan.errors import InvalidFileError
-from npqplan.loader import load_file, load_programme
+from npqplan.loader import load_programme
 from npqplan.plan import FINAL_ASSESSMENT, Plan, Session, monday_of
-from npqplan.request import bundled_calendar_path
 from npqplan.scheduler import build_plan
-from npqplan.schema import Programme, TermDatesFile
 from tests.conftest import REPO, RunCli
+from tests.planning import calendar, programme
 
 FIXTURES = Path(__file__).parent / "fixtures"
 V1 = FIXTURES / "v1"
 WEEKLY_MODULE = FIXTURES / "v2" / "weekly-module.yaml"
 CYCLES = FIXTURES / "v2" / "cycles.yaml"
 MINIMAL = FIXTURES / "valid" / "minimal.yaml"
-
-
-@cache
-def programme(path: Path) -> Programme:
-    return load_programme(path)
-
-
-@cache
-def calendar(name: str) -> SchoolCalendar:
-    dates = load_file(bundled_calendar_path(name), TermDatesFile)
-    return build_calendar(
-        dates, date(2023, 8, 1), date(2030, 8, 31), england_bank_holidays(2023, 2031)
-    )
 
 
 starts = st.builds(

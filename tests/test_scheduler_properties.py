@@ -3,39 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
-from functools import cache
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from npqplan.calendar import SchoolCalendar, build_calendar, england_bank_holidays
+from npqplan.calendar import SchoolCalendar
 from npqplan.errors import ScheduleError
 from npqplan.formats import plan_json
-from npqplan.loader import load_file, load_programme
 from npqplan.plan import LATEST_END, Plan, Preferences, monday_of
-from npqplan.request import bundled_calendar_path
 from npqplan.scheduler import build_plan, step_minutes
-from npqplan.schema import Delivery, Programme, TermDatesFile
+from npqplan.schema import Delivery, Programme
+from tests.planning import calendar, programme
 
 PROGRAMMES = sorted((Path(__file__).parents[1] / "programmes").glob("*.yaml"))
 NPQEL = Path(__file__).parents[1] / "programmes" / "npqel.yaml"
 # Every month of the year once; the property test below draws any start day from 2023 to 2027.
 START_MONTHS = [date(2024 + (month < 9), month, 1) for month in (*range(9, 13), *range(1, 9))]
-
-
-@cache
-def programme(path: Path) -> Programme:
-    return load_programme(path)
-
-
-@cache
-def calendar(name: str) -> SchoolCalendar:
-    dates = load_file(bundled_calendar_path(name), TermDatesFile)
-    return build_calendar(
-        dates, date(2023, 8, 1), date(2030, 8, 31), england_bank_holidays(2023, 2031)
-    )
 
 
 def expected_minutes(plan: Plan, source: Programme) -> int:
