@@ -7,7 +7,7 @@ BrokenPlanError (exit code 3) naming the first session at fault.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from npqplan.calendar import SchoolCalendar
 from npqplan.errors import BrokenPlanError
@@ -68,6 +68,13 @@ def _faults(
         yield f"ends at {session.end:%H:%M}, not after it starts at {session.start:%H:%M}"
     if session.fixed:
         return  # the provider chose the day: a weekend or a holiday is theirs to decide
+    for busy in preferences.busy:
+        if session.day <= busy.day <= session.end_date and (
+            session.all_day or busy.overlaps(*_times(session))
+        ):
+            if session.all_day and busy.start is not None:
+                continue  # an all-day event is the school day; an evening club is no clash
+            yield f"falls on a busy time in your own calendar ({busy.day})"
     if session.day < plan.start or session.end_date > plan.end:
         yield f"falls outside the plan ({plan.start} to {plan.end})"
     for day in _days(session.day, session.end_date):
@@ -82,6 +89,12 @@ def _faults(
         elif not calendar.is_school_day(day) and not preferences.holiday_study:
             # With holiday study, study and catch-up may use holiday weekdays.
             yield f"falls in a school holiday ({day})"
+
+
+def _times(session: Session) -> tuple[time, time]:
+    assert session.start is not None
+    assert session.end is not None
+    return session.start, session.end
 
 
 def _days(first: date, last: date) -> list[date]:

@@ -61,6 +61,7 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "calendar": plan.calendar_name,
         "warnings": list(plan.warnings),
         "notes": list(plan.notes),
+        "moved_for_busy": plan.moved_for_busy,
         "weeks": [week_dict(w) for w in plan.weeks],
     }
 

@@ -30,6 +30,20 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+@dataclass(frozen=True, order=True)
+class BusyTime:
+    """A stretch of a day the person's own calendar holds; all day when it has no times."""
+
+    day: date
+    start: time | None
+    end: time | None
+
+    def overlaps(self, start: time, end: time) -> bool:
+        if self.start is None or self.end is None:
+            return True
+        return self.start < end and start < self.end
+
+
 @dataclass(frozen=True)
 class Preferences:
     """How a participant wants to study. Weekdays are numbered Monday 0 to Sunday 6."""
@@ -42,6 +56,7 @@ class Preferences:
     weekly_cap: float | None = None
     blocked: frozenset[date] = frozenset()
     holiday_study: bool = False
+    busy: frozenset[BusyTime] = frozenset()
 
 
 @dataclass(frozen=True, order=True)
@@ -128,6 +143,8 @@ class Plan:
     notes: tuple[str, ...] = field(default=())
     # The provider's engagement rule: percent of live sessions, percent of self-directed work.
     engagement_rule: tuple[int | None, int | None] | None = None
+    # Sessions placed elsewhere than they would be without the person's busy times, if given.
+    moved_for_busy: int | None = None
 
     @property
     def sessions(self) -> tuple[Session, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -55,6 +55,8 @@ class PlanRequest:
     blocked: tuple[str, ...] = field(default=())
     holiday_study: bool = False
     allow_estimates: bool = True
+    # Exports of the person's own calendar: sessions keep off what is busy there.
+    busy_files: tuple[str, ...] = field(default=())
 
     def anchored(self) -> PlanRequest:
         """File paths made absolute, so the saved plan works from any folder."""
@@ -72,6 +74,7 @@ class PlanRequest:
                 "terms_file": absolute(self.terms_file),
                 "cohort_file": absolute(self.cohort_file),
                 "blocked": tuple(self.blocked),
+                "busy_files": tuple(str(Path(f).resolve()) for f in self.busy_files),
             }
         )
 
@@ -308,14 +311,39 @@ def plan_with(
         for item in cohort.sessions:
             fixed[(item.term, item.component)] = FixedDates(tuple(item.dates), item.time)
         assessment_start = cohort.assessment_start
+    start = parse_start(request.start)
+    preferences = preferences_of(request)
     plan = build_plan(
         entry.programme,
         calendar,
-        start=parse_start(request.start),
-        preferences=preferences_of(request),
+        start=start,
+        preferences=preferences,
         fixed_dates=fixed,
         assessment_start=assessment_start,
     )
+    if request.busy_files:
+        # Imported here: recurring_ical_events costs every other run its start-up time.
+        from npqplan.busyics import read_busy_times
+
+        last = plan.end + timedelta(days=7)
+        busy = frozenset().union(
+            *(read_busy_times(Path(f), plan.start, last) for f in request.busy_files)
+        )
+        free_plan = plan
+        plan = build_plan(
+            entry.programme,
+            calendar,
+            start=start,
+            preferences=replace(preferences, busy=busy),
+            fixed_dates=fixed,
+            assessment_start=assessment_start,
+        )
+        where = {(s.term, s.component, s.occurrence): (s.day, s.start) for s in free_plan.sessions}
+        moved = sum(
+            where.get((s.term, s.component, s.occurrence)) != (s.day, s.start)
+            for s in plan.sessions
+        )
+        plan = replace(plan, moved_for_busy=moved)
     if not request.allow_estimates:
         refuse_estimates(calendar, plan.start, plan.end)
     return PlannedProgramme(entry, calendar, plan)

@@ -40,6 +40,7 @@ from npqplan.plan import (
     AWAITING_RESULTS,
     FINAL_ASSESSMENT,
     LATEST_END,
+    BusyTime,
     Plan,
     Preferences,
     Session,
@@ -60,6 +61,7 @@ from npqplan.schema import (
 SHORTEST_TERM_WEEKS = 4
 SHORTEST_HALF_TERM_WEEKS = 3
 MORNING = time(9, 0)
+SCHOOL_DAY_END = time(17, 0)
 LONG_LIVE_SESSION_HOURS = 2.5
 _FRONT_LOADED = {ComponentKind.AUDIT, ComponentKind.BRIEFING, ComponentKind.INDUCTION}
 _SEARCH_WEEKS_FOR_ASSESSMENT = 52
@@ -239,6 +241,9 @@ class _Builder:
         self._event_days: dict[date, bool] = {}
         self._study_days_known: dict[date, bool] = {}
         self._weekdays: dict[date, list[date]] = {}
+        self.busy: dict[date, list[BusyTime]] = defaultdict(list)
+        for busy in sorted(preferences.busy):
+            self.busy[busy.day].append(busy)
         # What the calendar decided: minutes and sessions made for each cadenced component.
         self.cadence_minutes = 0
         self.cadence_counts: dict[tuple[str, str], int] = {}
@@ -628,6 +633,7 @@ class _Builder:
                     "and would cross a weekend; fixed multi-day events must stay in one week"
                 )
             self._record(component, term, _Event(day, last, None, None), units, fixed=True)
+            self._warn_clash(component, day, MORNING, SCHOOL_DAY_END)
             return
         begin = at or self._default_time(component, units)
         if begin.hour * 60 + begin.minute + units * self.step >= 24 * 60:
@@ -635,7 +641,19 @@ class _Builder:
                 f"{component.name} on {day.isoformat()} from {begin:%H:%M} for "
                 f"{self.hours_of(units):g} h would end after midnight; give an earlier time"
             )
-        self._record(component, term, self._timed(day, begin, units), units, fixed=True)
+        event = self._timed(day, begin, units)
+        self._record(component, term, event, units, fixed=True)
+        assert event.end is not None
+        self._warn_clash(component, day, begin, event.end)
+
+    def _warn_clash(self, component: Component, day: date, start: time, end: time) -> None:
+        """A fixed date stays where the provider set it; a clash with the person's own
+        calendar is theirs to sort out, so the plan says so."""
+        if self._busy_during(day, start, end):
+            self.warnings.append(
+                f"{component.name} on {day:%a} {day.day} {day:%b %Y} (fixed) clashes with "
+                "something in your own calendar"
+            )
 
     def _add_default(
         self,
@@ -682,6 +700,7 @@ class _Builder:
         ]
         if component.days:
             length = component.days
+            days = [d for d in days if not self._busy_during(d, MORNING, SCHOOL_DAY_END)]
             for end in range(len(days) - 1, length - 2, -1):
                 run = days[end - length + 1 : end + 1]
                 consecutive = (run[-1] - run[0]).days == length - 1
@@ -690,12 +709,18 @@ class _Builder:
             return None
         if component.delivery is Delivery.SELF_DIRECTED:
             return self._study_evening(monday, units, not_before)
-        free = [d for d in days if not self.events.get(d)]
+        begin = self._default_time(component, units)
+        finish = self._timed(days[0], begin, units).end if days else None
+        free = [
+            d
+            for d in days
+            if not self.events.get(d) and not (finish and self._busy_during(d, begin, finish))
+        ]
         if not free:
             return None
         preferred = self.prefs.event_day
         day = min(free, key=lambda d: (abs(d.weekday() - preferred), d.weekday()))
-        return self._timed(day, self._default_time(component, units), units)
+        return self._timed(day, begin, units)
 
     def _study_evening(self, monday: date, units: int, not_before: date | None) -> _Event | None:
         """A sitting of self-directed work on the first study day of the week with room."""
@@ -809,14 +834,25 @@ class _Builder:
     def _study_days(self, monday: date) -> list[date]:
         """The participant's study days in a week that are free for study; those without an
         all-day event, unless every one has one."""
-        chosen = [d for d in self.weekdays(monday) if self.is_study_day(d)]
+        chosen = [
+            d for d in self.weekdays(monday) if self.is_study_day(d) and not self._busy_all_day(d)
+        ]
         clear = [d for d in chosen if not any(e.start is None for e in self.events.get(d, []))]
         return clear or chosen
 
     def _evening(self, day: date) -> time:
-        """When a day is free for study: the study time, or after the day's last session."""
+        """When a day is free for study: the study time, or after the day's last session and
+        after anything in the person's own calendar that evening."""
         ends = [e.end for e in self.events.get(day, []) if e.end is not None]
-        return max([self.prefs.study_time, *ends])
+        study = self.prefs.study_time
+        busy = [b.end for b in self.busy.get(day, ()) if b.end is not None and b.end > study]
+        return max([study, *ends, *busy])
+
+    def _busy_all_day(self, day: date) -> bool:
+        return any(b.start is None for b in self.busy.get(day, ()))
+
+    def _busy_during(self, day: date, start: time, end: time) -> bool:
+        return any(b.overlaps(start, end) for b in self.busy.get(day, ()))
 
     def _room(self, day: date) -> int:
         """Units of study a day holds between its evening and LATEST_END."""

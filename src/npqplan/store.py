@@ -240,13 +240,16 @@ def request_from_json(text: str) -> PlanRequest:
     known = set(PlanRequest.__dataclass_fields__)
     values = {key: value for key, value in data.items() if key in known}
     values["blocked"] = tuple(values.get("blocked", ()))
+    values["busy_files"] = tuple(values.get("busy_files", ()))
     request = PlanRequest(**values)
     for name, kind in _REQUEST_TYPES.items():
         value = getattr(request, name)
         if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool):
             raise ValueError(f"{name} is {value!r}")
-    if not all(isinstance(item, str) for item in request.blocked):
-        raise ValueError(f"blocked is {request.blocked!r}")
+    for name in ("blocked", "busy_files"):
+        items = getattr(request, name)
+        if not all(isinstance(item, str) for item in items):
+            raise ValueError(f"{name} is {items!r}")
     return request
 
 
@@ -389,6 +392,7 @@ def encode_plan(plan: Plan) -> str:
         "weekly_cap": plan.weekly_cap,
         "warnings": list(plan.warnings),
         "notes": list(plan.notes),
+        "moved_for_busy": plan.moved_for_busy,
         "engagement_rule": list(plan.engagement_rule) if plan.engagement_rule else None,
         "weeks": [
             {
@@ -431,6 +435,7 @@ def decode_plan(text: str) -> Plan:
         warnings=tuple(str(w) for w in data["warnings"]),
         notes=tuple(str(n) for n in data.get("notes", ())),
         engagement_rule=_engagement_rule(data.get("engagement_rule")),
+        moved_for_busy=None if data.get("moved_for_busy") is None else int(data["moved_for_busy"]),
     )
 
 

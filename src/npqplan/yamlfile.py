@@ -39,8 +39,8 @@ class Position:
     column: int
 
 
-def read_text(path: Path, display: str | None = None) -> str:
-    """Read at most MAX_BYTES of a UTF-8 text file, or raise a located reason."""
+def read_text(path: Path, display: str | None = None, limit: int = MAX_BYTES) -> str:
+    """Read at most `limit` bytes of a UTF-8 text file, or raise a located reason."""
     # Every problem line names the file as the caller shows it, file-level ones included.
     display = display or str(path)
     try:
@@ -51,15 +51,15 @@ def read_text(path: Path, display: str | None = None) -> str:
         if not stat.S_ISREG(mode):
             raise InvalidFileError([f"{display}: is not a regular file"])
         with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise InvalidFileError([f"{display}: no such file"]) from None
     except PermissionError:
         raise InvalidFileError([f"{display}: permission denied"]) from None
     except OSError as exc:
         raise InvalidFileError([f"{display}: cannot be read ({exc.strerror})"]) from None
-    if len(raw) > MAX_BYTES:
-        raise InvalidFileError([f"{display}: file is larger than {MAX_BYTES // 1024} KiB"])
+    if len(raw) > limit:
+        raise InvalidFileError([f"{display}: file is larger than {limit // 1024} KiB"])
     if b"\x00" in raw:
         raise InvalidFileError([f"{display}: is a binary file, not YAML text"])
     try:

@@ -43,6 +43,7 @@ def check_hours_command(
     block: options.Block = None,
     holiday_study: options.HolidayStudy = DEFAULTS.holiday_study,
     no_estimates: options.NoEstimates = not DEFAULTS.allow_estimates,
+    busy: options.Busy = None,
 ) -> None:
     """Check a plan's weekly hours against its 1–2 hours a week target.
 
@@ -56,7 +57,7 @@ def check_hours_command(
         raise UsageError("give a programme and --all-starts FROM..TO, without --start")
     choices = PlanChoices(
         calendar, terms, cohort, study_days, study_time, session_hours, weekly_cap, block,
-        holiday_study, no_estimates,
+        holiday_study, no_estimates, busy,
     )  # fmt: skip
     on = options.today_from(today)
     months = options.start_months(all_starts) if all_starts is not None else [start]

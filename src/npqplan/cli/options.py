@@ -126,6 +126,14 @@ Block = Annotated[
         help="A day or range to keep free: 2025-03-10 or 2025-03-10..2025-03-14 (repeatable).",
     ),
 ]
+Busy = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--busy",
+        metavar="FILE.ics",
+        help="An export of your own calendar: sessions keep off its busy times (repeatable).",
+    ),
+]
 HolidayStudy = Annotated[
     bool, typer.Option("--holiday-study", help="Let self-study go into holiday weeks too.")
 ]
@@ -188,6 +196,7 @@ class PlanChoices:
     block: list[str] | None = None
     holiday_study: bool = DEFAULTS.holiday_study
     no_estimates: bool = not DEFAULTS.allow_estimates
+    busy: list[Path] | None = None
 
     def request(self, programme: str | None, start: str | None) -> PlanRequest | None:
         """The request these options describe, checked; None when no programme is named."""
@@ -209,6 +218,7 @@ class PlanChoices:
             blocked=tuple(self.block or ()),
             holiday_study=self.holiday_study,
             allow_estimates=not self.no_estimates,
+            busy_files=tuple(str(path) for path in self.busy or ()),
         )
         with flag_names():
             check_request(request)

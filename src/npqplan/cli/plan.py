@@ -55,6 +55,7 @@ def schedule(
     block: options.Block = None,
     holiday_study: options.HolidayStudy = DEFAULTS.holiday_study,
     no_estimates: options.NoEstimates = not DEFAULTS.allow_estimates,
+    busy: options.Busy = None,
 ) -> None:
     """Lay a programme out week by week from a start month, around school terms and holidays.
 
@@ -65,7 +66,7 @@ def schedule(
     """
     choices = PlanChoices(
         calendar, terms, cohort, study_days, study_time, session_hours, weekly_cap, block,
-        holiday_study, no_estimates,
+        holiday_study, no_estimates, busy,
     )  # fmt: skip
     asked = choices.request(programme, start)
     request, planned = _planned(asked)
@@ -141,6 +142,7 @@ def export(
     block: options.Block = None,
     holiday_study: options.HolidayStudy = DEFAULTS.holiday_study,
     no_estimates: options.NoEstimates = not DEFAULTS.allow_estimates,
+    busy: options.Busy = None,
 ) -> None:
     """Export a plan as an iCalendar (.ics) file for Google Calendar, Outlook or Apple Calendar.
 
@@ -157,7 +159,7 @@ def export(
     generated_at = export_time()
     choices = PlanChoices(
         calendar, terms, cohort, study_days, study_time, session_hours, weekly_cap, block,
-        holiday_study, no_estimates,
+        holiday_study, no_estimates, busy,
     )  # fmt: skip
     request, planned = _planned(choices.request(programme, start))
     plan = planned.plan

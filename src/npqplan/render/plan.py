@@ -64,6 +64,14 @@ def plan_header(plan: Plan) -> Group:
         lines.append(Text(f"Declared:  {hours_text(plan.declared_total)} h by the provider"))
     for note in plan.notes:
         lines.append(Text(f"Made:      {note}"))
+    if plan.moved_for_busy is not None:
+        moved = plan.moved_for_busy
+        lines.append(
+            Text(
+                f"Busy:      {moved} session{'s' if moved != 1 else ''} moved off busy times "
+                "in your own calendar"
+            )
+        )
     for warning in plan.warnings:
         lines.append(Text(f"Note: {warning}", style="yellow"))
     return Group(*lines)

@@ -1,0 +1,194 @@
+"""`--busy FILE.ics`: the person's own calendar keeps sessions off its busy times.
+
+Each calendar here is a real iCalendar file read by icalendar and recurring_ical_events, as a
+Google, Outlook or Apple export would be.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import RunCli
+
+VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/London
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0000
+TZOFFSETTO:+0100
+DTSTART:19810329T010000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+TZNAME:BST
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0000
+DTSTART:19961027T020000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+TZNAME:GMT
+END:STANDARD
+END:VTIMEZONE
+"""
+
+
+def calendar_file(tmp_path: Path, *events: str, name: str = "me.ics") -> str:
+    body = "".join(
+        f"BEGIN:VEVENT\nUID:{n}@test\n{event.strip()}\nEND:VEVENT\n"
+        for n, event in enumerate(events)
+    )
+    text = f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n{VTIMEZONE}{body}END:VCALENDAR\n"
+    (tmp_path / name).write_text(text.replace("\n", "\r\n"), encoding="utf-8")
+    return name
+
+
+def plan_json(run_cli: RunCli, *args: str) -> dict[str, Any]:
+    result = run_cli(
+        "schedule", "npqel", "--start", "2024-09", "--format", "json", "--no-save", *args
+    )
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def sessions(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for w in data["weeks"] for s in w["sessions"]]
+
+
+def overlaps(session: dict[str, Any], day: date, start: time, end: time) -> bool:
+    if session["date"] != day.isoformat() or session["start"] is None:
+        return False
+    begins, ends = time.fromisoformat(session["start"]), time.fromisoformat(session["end"])
+    return begins < end and start < ends
+
+
+def test_a_weekly_club_with_an_exception_keeps_study_off_every_club_evening_but_that_one(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    club = calendar_file(
+        tmp_path,
+        """SUMMARY:Chess club
+DTSTART;TZID=Europe/London:20240910T160000
+DTEND;TZID=Europe/London:20240910T173000
+RRULE:FREQ=WEEKLY;BYDAY=TU
+EXDATE;TZID=Europe/London:20241001T160000""",
+    )
+    free, busy = plan_json(run_cli), plan_json(run_cli, "--busy", club)
+    tuesdays = [s for s in sessions(busy) if date.fromisoformat(s["date"]).weekday() == 1]
+    assert tuesdays
+    for session in tuesdays:
+        day = date.fromisoformat(session["date"])
+        if day == date(2024, 10, 1):
+            assert session["start"] == "16:30"  # the club does not meet that week
+        else:
+            assert not overlaps(session, day, time(16), time(17, 30)), session
+    assert busy["total_minutes"] == free["total_minutes"]
+    assert busy["moved_for_busy"] > 0
+    assert free["moved_for_busy"] is None
+
+
+def test_an_all_day_event_and_a_time_in_another_zone_are_busy_and_free_time_is_not(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    free = plan_json(run_cli)
+    evenings = sorted(s["date"] for s in sessions(free) if s["start"] == "16:30")
+    all_day, call, quiet, cancelled = (
+        d.replace("-", "") for d in (evenings[0], evenings[1], evenings[-2], evenings[-1])
+    )
+    assert call < "20241020"  # both countries on summer time: 11:00 in New York is 16:00 here
+    following = date.fromisoformat(evenings[0]).toordinal() + 1
+    mine = calendar_file(
+        tmp_path,
+        f"SUMMARY:Parents' evening\nDTSTART;VALUE=DATE:{all_day}\n"
+        f"DTEND;VALUE=DATE:{date.fromordinal(following):%Y%m%d}",
+        f"SUMMARY:Call\nDTSTART;TZID=America/New_York:{call}T110000\n"
+        f"DTEND;TZID=America/New_York:{call}T130000",
+        "SUMMARY:A reminder\nTRANSP:TRANSPARENT\n"
+        f"DTSTART;TZID=Europe/London:{quiet}T160000\nDTEND;TZID=Europe/London:{quiet}T230000",
+        "SUMMARY:Called off\nSTATUS:CANCELLED\n"
+        f"DTSTART;TZID=Europe/London:{cancelled}T160000\n"
+        f"DTEND;TZID=Europe/London:{cancelled}T230000",
+    )
+    # The New York zone is not in the file: recurring_ical_events takes it from the tz database.
+    data = plan_json(run_cli, "--busy", mine)
+    on = {s["date"]: s for s in sessions(data)}
+    assert evenings[0] not in on
+    call_day = date.fromisoformat(evenings[1])
+    assert all(not overlaps(s, call_day, time(16), time(18)) for s in sessions(data))
+    assert on[evenings[1]]["start"] >= "18:00"
+    assert on[evenings[-2]]["start"] == "16:30"  # marked free
+    assert on[evenings[-1]]["start"] == "16:30"  # cancelled
+
+
+def test_a_live_session_moves_off_a_busy_afternoon_and_a_fixed_one_is_a_clash(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    free = plan_json(run_cli)
+    coaching = next(s for s in sessions(free) if s["component"] == "Coaching")
+    day = date.fromisoformat(coaching["date"])
+    stamp = day.strftime("%Y%m%d")
+    busy = calendar_file(
+        tmp_path,
+        f"SUMMARY:Governors\nDTSTART;TZID=Europe/London:{stamp}T150000\n"
+        f"DTEND;TZID=Europe/London:{stamp}T180000",
+    )
+    moved = plan_json(run_cli, "--busy", busy)
+    assert all(not overlaps(s, day, time(15), time(18)) for s in sessions(moved))
+    assert len([s for s in sessions(moved) if s["component"] == "Coaching"]) == len(
+        [s for s in sessions(free) if s["component"] == "Coaching"]
+    )
+
+    cohort = tmp_path / "cohort.yaml"
+    cohort.write_text(
+        "programme: npqel\nsessions:\n"
+        f"  - {{term: Term one, component: Peer Learning Group, dates: [{day.isoformat()}], "
+        'time: "15:30"}\n',
+        encoding="utf-8",
+    )
+    fixed = plan_json(run_cli, "--busy", busy, "--cohort", str(cohort))
+    assert any(
+        "Peer Learning Group" in w and "clashes with something in your own calendar" in w
+        for w in fixed["warnings"]
+    ), fixed["warnings"]
+
+
+def test_the_plan_header_says_how_many_sessions_moved(run_cli: RunCli, tmp_path: Path) -> None:
+    club = calendar_file(
+        tmp_path,
+        "SUMMARY:Club\nDTSTART;TZID=Europe/London:20240910T160000\n"
+        "DTEND;TZID=Europe/London:20240910T173000\nRRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=4",
+    )
+    data = plan_json(run_cli, "--busy", club)
+    result = run_cli("schedule", "npqel", "--start", "2024-09", "--no-save", "--busy", club)
+    moved = data["moved_for_busy"]
+    assert 1 <= moved <= 4
+    assert f"Busy:      {moved} session{'s' if moved > 1 else ''} moved off busy times" in (
+        result.stdout
+    )
+
+
+def test_a_file_that_is_not_a_calendar_is_one_line_and_exit_2(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    (tmp_path / "notes.ics").write_text("shopping: milk, eggs\n", encoding="utf-8")
+    result = run_cli("schedule", "npqel", "--start", "2024-09", "--busy", "notes.ics")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "notes.ics: not a calendar file that can be read" in result.stderr
+    missing = run_cli("schedule", "npqel", "--start", "2024-09", "--busy", "nowhere.ics")
+    assert missing.returncode == 2
+    assert "nowhere.ics: no such file" in missing.stderr
+
+
+def test_busy_files_are_saved_with_the_plan_and_read_again(run_cli: RunCli, tmp_path: Path) -> None:
+    club = calendar_file(
+        tmp_path,
+        "SUMMARY:Club\nDTSTART;TZID=Europe/London:20240910T160000\n"
+        "DTEND;TZID=Europe/London:20240910T173000\nRRULE:FREQ=WEEKLY;BYDAY=TU",
+    )
+    assert run_cli("schedule", "npqel", "--start", "2024-09", "--busy", club).returncode == 0
+    report = json.loads(run_cli("check-hours", "--format", "json").stdout)
+    assert report["total_hours"] == 93
+    shown = run_cli("schedule").stdout
+    assert "moved off busy times" in shown
