@@ -107,7 +107,7 @@ def preferences(draw: st.DrawFn) -> Preferences:
     )
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     path=st.sampled_from(PROGRAMMES),
     start=st.dates(date(2023, 9, 1), date(2027, 6, 30)),
