@@ -7,11 +7,21 @@ Google, Outlook or Apple export would be.
 from __future__ import annotations
 
 import json
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import RunCli
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from npqplan.busyics import read_busy_times
+from npqplan.plan import FINAL_ASSESSMENT, BusyTime, Preferences
+from npqplan.scheduler import build_plan
+from tests.conftest import REPO, RunCli
+from tests.planning import calendar, programme
+
+NPQEL = REPO / "programmes" / "npqel.yaml"
 
 VTIMEZONE = """BEGIN:VTIMEZONE
 TZID:Europe/London
@@ -33,13 +43,17 @@ END:VTIMEZONE
 """
 
 
-def calendar_file(tmp_path: Path, *events: str, name: str = "me.ics") -> str:
+def calendar_text(*events: str) -> str:
     body = "".join(
         f"BEGIN:VEVENT\nUID:{n}@test\n{event.strip()}\nEND:VEVENT\n"
         for n, event in enumerate(events)
     )
     text = f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n{VTIMEZONE}{body}END:VCALENDAR\n"
-    (tmp_path / name).write_text(text.replace("\n", "\r\n"), encoding="utf-8")
+    return text.replace("\n", "\r\n")
+
+
+def calendar_file(tmp_path: Path, *events: str, name: str = "me.ics") -> str:
+    (tmp_path / name).write_text(calendar_text(*events), encoding="utf-8")
     return name
 
 
@@ -192,3 +206,58 @@ def test_busy_files_are_saved_with_the_plan_and_read_again(run_cli: RunCli, tmp_
     assert report["total_hours"] == 93
     shown = run_cli("schedule").stdout
     assert "moved off busy times" in shown
+
+
+# -- a property over random busy calendars ----------------------------------------------------
+
+
+@st.composite
+def busy_calendars(draw: st.DrawFn) -> tuple[str, date, date]:
+    """A weekly meeting on a random weekday and time, with one occurrence taken out (EXDATE),
+    and an all-day event: the calendar text, the EXDATE's day and the all-day event's day."""
+    weekday = draw(st.integers(0, 4))
+    first = date(2024, 9, 2) + timedelta(days=weekday)
+    begins = time(draw(st.integers(15, 19)), draw(st.sampled_from([0, 30])))
+    hours = draw(st.integers(1, 3))
+    weeks = draw(st.integers(4, 60))
+    skipped = first + timedelta(weeks=draw(st.integers(1, weeks - 1)))
+    all_day = date(2024, 9, 2) + timedelta(days=draw(st.integers(0, 500)))
+    stamp = f"{first:%Y%m%d}T{begins:%H%M}00"
+    ends = (datetime.combine(first, begins) + timedelta(hours=hours)).strftime("%Y%m%dT%H%M00")
+    text = calendar_text(
+        f"SUMMARY:Meeting\nDTSTART;TZID=Europe/London:{stamp}\nDTEND;TZID=Europe/London:{ends}\n"
+        f"RRULE:FREQ=WEEKLY;COUNT={weeks}\n"
+        f"EXDATE;TZID=Europe/London:{skipped:%Y%m%d}T{begins:%H%M}00",
+        f"SUMMARY:Away\nDTSTART;VALUE=DATE:{all_day:%Y%m%d}\n"
+        f"DTEND;VALUE=DATE:{all_day + timedelta(days=1):%Y%m%d}",
+    )
+    return text, skipped, all_day
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drawn=busy_calendars())
+def test_no_session_overlaps_a_busy_instance_and_the_hours_are_unchanged(
+    drawn: tuple[str, date, date], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    text, skipped, all_day = drawn
+    path = tmp_path_factory.mktemp("busy") / "me.ics"
+    path.write_text(text, encoding="utf-8")
+    source, cal = programme(NPQEL), calendar("kent")
+    free = build_plan(source, cal, start=date(2024, 9, 1))
+    busy = read_busy_times(path, free.start, free.end)
+    assert all(b.day != skipped for b in busy if b.start is not None)  # the EXDATE is free
+    assert BusyTime(all_day, None, None) in busy or not free.start <= all_day <= free.end
+    plan = build_plan(source, cal, start=date(2024, 9, 1), preferences=Preferences(busy=busy))
+    assert plan.total_minutes == free.total_minutes
+    for session in plan.sessions:
+        if session.fixed or session.term == FINAL_ASSESSMENT:
+            continue
+        for stretch in busy:
+            if not session.day <= stretch.day <= session.end_date:
+                continue
+            if session.all_day:
+                assert stretch.start is not None, (session, stretch)
+            else:
+                assert session.start is not None
+                assert session.end is not None
+                assert not stretch.overlaps(session.start, session.end), (session, stretch)

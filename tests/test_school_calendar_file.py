@@ -128,3 +128,21 @@ def test_a_file_with_no_terms_in_it_is_a_clear_error(tmp_path: Path) -> None:
         f"{ics}: no terms can be read: it needs all-day events named like 'Term starts' and "
         "'Term ends' (or 'First day of term', 'Last day of term')"
     ]
+
+
+def test_a_hand_written_school_calendar_plans_exactly_as_the_same_dates_in_yaml(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """tests/fixtures/ics/st-example-2024-25.ics is typed as a school office types its list:
+    'Autumn term begins', 'End of term', bare 'Half term' weeks, training days, a parents'
+    evening that is not a closure, CRLF lines and an escaped comma."""
+    yaml = tmp_path / "school.yaml"
+    yaml.write_text(YAML, encoding="utf-8")
+    hand_written = Path(__file__).parent / "fixtures" / "ics" / "st-example-2024-25.ics"
+    plans = []
+    for terms in (hand_written, yaml):
+        result = run_cli("schedule", "npqltd-ucl", "--start", "2024-09", "--terms", str(terms),
+                         "--format", "json", "--no-save")  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        plans.append(json.loads(result.stdout))
+    assert plans[0]["weeks"] == plans[1]["weeks"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from importlib import metadata
 from pathlib import Path
 
@@ -13,9 +13,12 @@ from npqplan.cache import cached_bank_holidays
 from npqplan.calendar import build_calendar, england_bank_holidays, school_days
 from npqplan.errors import InvalidFileError, RequestValueError
 from npqplan.loader import load_file
+from npqplan.plan import FINAL_ASSESSMENT
 from npqplan.request import bank_holidays, bundled_calendar_path, bundled_calendars
+from npqplan.scheduler import build_plan
 from npqplan.schema import TermDatesFile
-from tests.conftest import RunCli
+from tests.conftest import REPO, RunCli
+from tests.planning import calendar, programme
 
 TEACHER_DAYS = 195
 
@@ -139,3 +142,27 @@ def test_an_inset_day_outside_the_terms_is_refused_with_its_place(tmp_path: Path
     assert caught.value.lines() == [
         f"{terms}:4:5: years[0]: INSET day 2024-08-29 is not in any of the year's terms"
     ]
+
+
+START_MONTHS_2024_TO_2026 = [
+    date(2024 + (m < 9) + year, m, 1) for year in (0, 1) for m in (*range(9, 13), *range(1, 9))
+]
+
+
+@pytest.mark.parametrize("council", bundled_calendars())
+def test_no_plan_puts_a_session_in_its_councils_holidays(council: str) -> None:
+    """Every bundled calendar, every start month of 2024/25 and 2025/26: no session the planner
+    placed falls on a day that council's schools are closed (years it has not published are
+    estimated, and their holidays count the same)."""
+    cal = calendar(council)
+    source = programme(REPO / "programmes" / "npqel.yaml")
+    for start in START_MONTHS_2024_TO_2026:
+        plan = build_plan(source, cal, start=start)
+        for session in plan.sessions:
+            if session.fixed or session.term == FINAL_ASSESSMENT:
+                continue
+            days = [
+                session.day + timedelta(days=n)
+                for n in range((session.end_date - session.day).days + 1)
+            ]
+            assert all(cal.is_school_day(day) for day in days), (council, start, session)

@@ -30,7 +30,7 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class BusyTime:
     """A stretch of a day the person's own calendar holds; all day when it has no times."""
 

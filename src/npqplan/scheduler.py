@@ -154,6 +154,11 @@ def _runs(weeks: Sequence[date]) -> list[list[date]]:
     return runs
 
 
+def _busy_order(busy: BusyTime) -> tuple[date, time, time]:
+    """All-day stretches first in their day; the order is only for a stable plan."""
+    return (busy.day, busy.start or time.min, busy.end or time.min)
+
+
 def _trimmed(weeks: Sequence[date]) -> list[date]:
     """`weeks` without a stub run of under SHORTEST_HALF_TERM_WEEKS at the end."""
     runs = _runs(weeks)
@@ -242,7 +247,7 @@ class _Builder:
         self._study_days_known: dict[date, bool] = {}
         self._weekdays: dict[date, list[date]] = {}
         self.busy: dict[date, list[BusyTime]] = defaultdict(list)
-        for busy in sorted(preferences.busy):
+        for busy in sorted(preferences.busy, key=_busy_order):
             self.busy[busy.day].append(busy)
         # What the calendar decided: minutes and sessions made for each cadenced component.
         self.cadence_minutes = 0
