@@ -23,6 +23,7 @@ The rules, in the order they are applied:
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -1147,7 +1148,12 @@ def _deal(
     allotted: Mapping[date, int],
     chunk_size: int,
 ) -> dict[date, list[tuple[Component, str, int]]]:
-    """Share each week's units among the components, each keeping pace with its own total."""
+    """Share each week's units among the components, each keeping pace with its own total.
+
+    Each chunk goes to the most urgent component (see `_urgency`); a heap, rebuilt once a
+    week as the pace moves on, finds it, so the work grows with weeks times components rather
+    than with chunks times components.
+    """
     total = sum(units for _, _, units in pool)
     given = [0] * len(pool)
     dealt: dict[date, list[tuple[Component, str, int]]] = {}
@@ -1156,15 +1162,20 @@ def _deal(
         units_this_week = allotted[monday]
         so_far += units_this_week
         this_week = [0] * len(pool)
-        while units_this_week > 0:
-            chunk = min(chunk_size, units_this_week)
-            open_items = [i for i in range(len(pool)) if given[i] < pool[i][2]]
-            urgency = [_urgency(pool[i], given[i], so_far, total, i) for i in open_items]
-            pick = open_items[urgency.index(max(urgency))]
-            amount = min(chunk, pool[pick][2] - given[pick])
+        queue = [
+            _urgency(pool[i], given[i], so_far, total, i)
+            for i in range(len(pool))
+            if given[i] < pool[i][2]
+        ]
+        heapq.heapify(queue)
+        while units_this_week > 0 and queue:
+            pick = heapq.heappop(queue)[-1]
+            amount = min(chunk_size, units_this_week, pool[pick][2] - given[pick])
             given[pick] += amount
             this_week[pick] += amount
             units_this_week -= amount
+            if given[pick] < pool[pick][2]:
+                heapq.heappush(queue, _urgency(pool[pick], given[pick], so_far, total, pick))
         dealt[monday] = [
             (pool[i][0], pool[i][1], this_week[i]) for i in range(len(pool)) if this_week[i]
         ]
@@ -1174,11 +1185,12 @@ def _deal(
 def _urgency(
     item: tuple[Component, str, int], given: int, so_far: int, total: int, index: int
 ) -> tuple[bool, float, int]:
-    """Front-loaded work first, then whoever is furthest behind its own steady pace."""
+    """Smallest first: front-loaded work, then whoever is furthest behind its own steady pace,
+    then the earlier listed."""
     component, _, units = item
     front = component.kind in _FRONT_LOADED
     goal = units if front else units * so_far / total
-    return (front, goal - given, -index)
+    return (not front, given - goal, index)
 
 
 def _chunks(units: int, size: int) -> list[int]:
