@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -9,7 +10,11 @@ import re
 from pathlib import Path
 
 import icalendar
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from npqplan.request import bundled_calendars
 from tests.conftest import RunCli
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1735689600"}
@@ -258,3 +263,65 @@ def test_each_cohort_command_has_help_with_an_example(run_cli: RunCli) -> None:
         assert f"Example: npqplan cohort {command} roster.csv" in result.stdout
         assert "<path>" not in result.stdout
         assert "<int>" not in result.stdout
+
+
+# -- any roster row plans as schedule and export do ----------------------------------------------
+
+rows = st.fixed_dictionaries(
+    {
+        "programme": st.sampled_from(["npqel", "npqsl-ambition", "npqh-cofe", "npqlt-niot"]),
+        "calendar": st.sampled_from(bundled_calendars()),
+        "start": st.sampled_from(["2024-09", "2025-01", "2025-04-22", "2025-09"]),
+        "study_days": st.sampled_from(["", "mon", "tue,thu", "mon,wed,fri"]),
+        "study_time": st.sampled_from(["", "16:00", "18:30"]),
+        "session_hours": st.sampled_from(["", "0.5", "1.5"]),
+        "weekly_cap": st.sampled_from(["", "1.5", "3"]),
+    }
+)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(row=rows)
+def test_any_row_is_planned_byte_for_byte_as_schedule_and_export_plan_it(
+    row: dict[str, str], run_cli: RunCli, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("row")
+    fields = [row[k] for k in ("start", "calendar", "study_days", "study_time", "session_hours")]
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow(
+        ["p1", "Pat", "Oak Primary", *fields, row["weekly_cap"], ""]
+    )
+    write(folder, "roster.csv", HEADER + line.getvalue())
+    options = ["--start", row["start"], "--calendar", row["calendar"]]
+    for flag in ("study_days", "study_time", "session_hours", "weekly_cap"):
+        if row[flag]:
+            options += [f"--{flag.replace('_', '-')}", row[flag]]
+    out = folder / "run"
+    # Each example its own state folder: an export remembers the last one of the same plan.
+    env = {**EPOCH, "NPQPLAN_HOME": str(folder / "home")}
+    with contextlib.chdir(folder):
+        result = run_cli(
+            "cohort", "plan", str(folder / "roster.csv"), row["programme"], "--out", str(out),
+            env=env,
+        )  # fmt: skip
+        alone = run_cli(
+            "schedule", row["programme"], *options, "--format", "json", "--no-save", env=env
+        )
+        if alone.returncode != 0:
+            # A row that schedule refuses, the cohort refuses too, and writes nothing.
+            assert result.returncode == 2
+            assert not out.exists()
+            return
+        assert result.returncode in (0, 1), result.stderr
+        assert (out / "p1.json").read_text(encoding="utf-8") == alone.stdout
+        exported = folder / "alone.ics"
+        export = run_cli("export", row["programme"], *options, "--ics", str(exported), env=env)
+        assert export.returncode == 0, export.stderr
+        assert _without_export_state((out / "p1.ics").read_bytes()) == _without_export_state(
+            exported.read_bytes()
+        )
+
+
+def _without_export_state(data: bytes) -> bytes:
+    """The calendar apart from DTSTAMP and SEQUENCE, which say when and how often it was sent."""
+    return re.sub(rb"(?m)^(DTSTAMP|SEQUENCE|LAST-MODIFIED)[:;].*\r\n", b"", data)
