@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from npqplan.calendar import SchoolCalendar
 from npqplan.errors import InvalidFileError
 from npqplan.loader import load_programme
 from npqplan.plan import FINAL_ASSESSMENT, Plan, Session, monday_of
@@ -47,11 +48,13 @@ def named(plan: Plan, component: str) -> list[Session]:
     return [s for s in plan.sessions if s.component == component]
 
 
-def teaching_runs(plan: Plan) -> list[list[date]]:
-    """The taught programme's weeks with school in them, in runs unbroken by a holiday."""
+def teaching_runs(plan: Plan, cal: SchoolCalendar) -> list[list[date]]:
+    """The taught programme's weeks with a school day in the plan, in runs unbroken by a
+    holiday (a week whose one school day is a bank holiday has none)."""
     runs: list[list[date]] = []
     for week in plan.weeks:
-        if week.holiday or week.week_start > plan.taught_end or week.term is None:
+        days = [week.week_start + timedelta(days=n) for n in range(5)]
+        if not any(plan.start <= d <= plan.taught_end and cal.is_school_day(d) for d in days):
             continue
         if runs and week.week_start - runs[-1][-1] == timedelta(days=7):
             runs[-1].append(week.week_start)
@@ -71,7 +74,7 @@ def test_a_50_minute_module_is_in_every_teaching_week_and_half_termly_sessions_o
     source, cal = programme(WEEKLY_MODULE), calendar(council)
     plan = build_plan(source, cal, start=start)
     modules = Counter(monday_of(s.day) for s in named(plan, "Weekly module"))
-    weeks = [w for run in teaching_runs(plan) for w in run]
+    weeks = [w for run in teaching_runs(plan, cal) for w in run]
     study_weeks = [  # those with a Tuesday or Thursday (the default study days) in the plan
         w
         for w in weeks
@@ -84,7 +87,7 @@ def test_a_50_minute_module_is_in_every_teaching_week_and_half_termly_sessions_o
     assert set(modules.values()) == {1}
     assert all(s.minutes == 50 for s in named(plan, "Weekly module"))
 
-    runs = teaching_runs(plan)
+    runs = teaching_runs(plan, cal)
     for name, minutes in (("Community", 75), ("Clinic", 120)):
         sessions = named(plan, name)
         assert all(s.minutes == minutes for s in sessions)
