@@ -29,7 +29,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from commands import base_env  # bench/ is this script's folder, first on sys.path
+from commands import base_env, repeat_for  # bench/ is this script's folder, first on sys.path
 
 from npqplan import formats, ics
 from npqplan.loader import bundled_programmes_dir
@@ -82,17 +82,6 @@ def cohort_run(work: Path, size: int, programme: str) -> tuple[float, int, float
     if process.returncode not in (0, 1):
         sys.exit(f"cohort plan of {size} failed ({process.returncode})")
     return elapsed, len(os.listdir(out)), usage.ru_maxrss / 1024
-
-
-def repeat_for(seconds: float, call: object) -> list[float]:
-    assert callable(call)
-    samples: list[float] = []
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline or len(samples) < 5:
-        began = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - began)
-    return samples
 
 
 def per_plan(cache_dir: Path) -> dict[str, float]:

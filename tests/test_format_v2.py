@@ -63,6 +63,14 @@ def teaching_runs(plan: Plan, cal: SchoolCalendar) -> list[list[date]]:
     return runs
 
 
+def has_a_study_day(plan: Plan, cal: SchoolCalendar, monday: date) -> bool:
+    """Whether the week has a school Tuesday or Thursday (the default study days) in the plan."""
+    return any(
+        cal.is_school_day(day) and plan.start <= day <= plan.taught_end
+        for day in (monday + timedelta(days=1), monday + timedelta(days=3))
+    )
+
+
 # -- the weekly module, half-termly sessions and placements --------------------------------------
 
 
@@ -75,14 +83,7 @@ def test_a_50_minute_module_is_in_every_teaching_week_and_half_termly_sessions_o
     plan = build_plan(source, cal, start=start)
     modules = Counter(monday_of(s.day) for s in named(plan, "Weekly module"))
     weeks = [w for run in teaching_runs(plan, cal) for w in run]
-    study_weeks = [  # those with a Tuesday or Thursday (the default study days) in the plan
-        w
-        for w in weeks
-        if any(
-            cal.is_school_day(day) and plan.start <= day <= plan.taught_end
-            for day in (w + timedelta(days=1), w + timedelta(days=3))
-        )
-    ]
+    study_weeks = [w for w in weeks if has_a_study_day(plan, cal, w)]
     assert set(modules) == set(study_weeks)
     assert set(modules.values()) == {1}
     assert all(s.minutes == 50 for s in named(plan, "Weekly module"))
@@ -123,14 +124,10 @@ def test_a_50_minute_module_is_in_every_teaching_week_and_half_termly_sessions_o
 def test_a_week_with_a_live_session_keeps_its_weekly_module(start: date, council: str) -> None:
     cal = calendar(council)
     plan = build_plan(programme(WEEKLY_MODULE), cal, start=start)
-    live_weeks = {  # those with a school Tuesday or Thursday, the default study days
+    live_weeks = {
         monday_of(s.day)
         for s in plan.sessions
-        if s.is_live
-        and any(
-            cal.is_school_day(day) and plan.start <= day <= plan.taught_end
-            for day in (monday_of(s.day) + timedelta(days=1), monday_of(s.day) + timedelta(days=3))
-        )
+        if s.is_live and has_a_study_day(plan, cal, monday_of(s.day))
     }
     module_weeks = {monday_of(s.day) for s in named(plan, "Weekly module")}
     assert live_weeks

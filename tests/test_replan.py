@@ -17,7 +17,6 @@ from npqplan.plan import LATEST_END, Plan, Preferences, Session, monday_of, to_u
 from npqplan.replan import (
     REPLAN_NOTE,
     changes,
-    is_catch_up_work,
     missed_events,
     moved_hours,
     replan,
@@ -97,7 +96,7 @@ def assert_fixed_where_it_was(now: Session, was: Session) -> None:
 def owed_units(plan: Plan, done: dict[str | None, float], today: date) -> int:
     due: dict[str, int] = defaultdict(int)
     for session in plan.sessions:
-        if session.day < today and is_catch_up_work(session):
+        if session.day < today and session.can_be_caught_up:
             due[session.component] += to_units(session.hours)
     short = sum(max(0, units - to_units(done.get(name, 0.0))) for name, units in due.items())
     return max(0, short - to_units(done.get(None, 0.0)))
@@ -299,7 +298,7 @@ def test_replan_keeps_hours_fixed_events_and_the_future_and_leaves_nothing_owed(
             old = before[identity]
             assert (session.day, session.start) == (old.day, old.start)
             assert session.hours <= old.hours
-            if not is_catch_up_work(old):
+            if not old.can_be_caught_up:
                 assert session == old
 
     # what moved lands from today on, on days the plan may use, never in holidays, in evenings
@@ -326,11 +325,11 @@ def test_replan_keeps_hours_fixed_events_and_the_future_and_leaves_nothing_owed(
 
     # and nothing is owed afterwards
     # (missed live events stay due: they are the provider's to catch up, not the plan's)
-    self_directed_due = sum(s.hours for s in new.sessions if s.day < today and is_catch_up_work(s))
+    self_directed_due = sum(s.hours for s in new.sessions if s.day < today and s.can_be_caught_up)
     assert self_directed_due <= sum(done.values())
     leftover = Counter[str]()
     for session in new.sessions:
-        if session.day < today and is_catch_up_work(session):
+        if session.day < today and session.can_be_caught_up:
             leftover[session.component] += to_units(session.hours)
     unpaid = sum(max(0, u - to_units(done.get(name, 0.0))) for name, u in leftover.items())
     assert unpaid <= to_units(done.get(None, 0.0))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
@@ -94,16 +95,20 @@ def test_the_file_is_read_as_the_school_means_it(tmp_path: Path) -> None:
     )
 
 
+def planned_with(run_cli: RunCli, terms: Path) -> dict[str, Any]:
+    """npqltd-ucl from September 2024 on the term dates in `terms`, as JSON."""
+    result = run_cli("schedule", "npqltd-ucl", "--start", "2024-09", "--terms", str(terms),
+                     "--format", "json", "--no-save")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    plan: dict[str, Any] = json.loads(result.stdout)
+    return plan
+
+
 def test_an_ics_plans_exactly_as_the_same_dates_in_yaml(run_cli: RunCli, tmp_path: Path) -> None:
     ics = school_ics(tmp_path / "school.ics", EVENTS)
     yaml = tmp_path / "school.yaml"
     yaml.write_text(YAML, encoding="utf-8")
-    plans = []
-    for terms in (ics, yaml):
-        result = run_cli("schedule", "npqltd-ucl", "--start", "2024-09", "--terms", str(terms),
-                         "--format", "json", "--no-save")  # fmt: skip
-        assert result.returncode == 0, result.stderr
-        plans.append(json.loads(result.stdout))
+    plans = [planned_with(run_cli, terms) for terms in (ics, yaml)]
     assert plans[0] == plans[1]
 
 
@@ -139,10 +144,5 @@ def test_a_hand_written_school_calendar_plans_exactly_as_the_same_dates_in_yaml(
     yaml = tmp_path / "school.yaml"
     yaml.write_text(YAML, encoding="utf-8")
     hand_written = Path(__file__).parent / "fixtures" / "ics" / "st-example-2024-25.ics"
-    plans = []
-    for terms in (hand_written, yaml):
-        result = run_cli("schedule", "npqltd-ucl", "--start", "2024-09", "--terms", str(terms),
-                         "--format", "json", "--no-save")  # fmt: skip
-        assert result.returncode == 0, result.stderr
-        plans.append(json.loads(result.stdout))
+    plans = [planned_with(run_cli, terms) for terms in (hand_written, yaml)]
     assert plans[0]["weeks"] == plans[1]["weeks"]

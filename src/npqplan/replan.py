@@ -81,7 +81,7 @@ def replan(
 ) -> Plan:
     """`plan` with the hours owed by `today` moved into the weeks ahead; see the module rules."""
     past = sorted(
-        (s for s in plan.sessions if s.day < today and is_catch_up_work(s)), key=_chronological
+        (s for s in plan.sessions if s.day < today and s.can_be_caught_up), key=_chronological
     )
     owed = _owed_units(past, done)
     if not owed:
@@ -154,12 +154,6 @@ def _window(
     return evenings
 
 
-def is_catch_up_work(session: Session) -> bool:
-    """Work a participant can do later on their own: self-directed work, and a live session
-    the provider records or gives materials for; not the final assessment's window."""
-    return session.can_be_caught_up
-
-
 def missed_events(plan: Plan, done: Mapping[str | None, float], today: date) -> list[Session]:
     """Live and in-person sessions before `today` that the hours logged against their component
     do not cover, oldest first: the latest of a component's sessions count as the missed ones.
@@ -169,7 +163,7 @@ def missed_events(plan: Plan, done: Mapping[str | None, float], today: date) -> 
         (
             s
             for s in plan.sessions
-            if s.day < today and not is_catch_up_work(s) and s.kind is not ComponentKind.ASSESSMENT
+            if s.day < today and not s.can_be_caught_up and s.kind is not ComponentKind.ASSESSMENT
         ),
         key=_chronological,
     )

@@ -496,7 +496,9 @@ class _Builder:
         periods = cadence_periods(component.cadence, weeks, [s.weeks for s in segments])
         units = component.session_minutes // self.step
         for period in periods:
-            if not any(self._fit_in_week(component, week, units) for week in period):
+            try:
+                self._add_default(component, label, period, len(period) // 2, units)
+            except ScheduleError:
                 # Blocked days or other events fill the period: the nearest week outside it.
                 self.warnings.append(
                     f"{component.name} ({component.cadence.value}) has no free day from "
@@ -505,8 +507,6 @@ class _Builder:
                 )
                 middle = weeks.index(period[len(period) // 2])
                 self._add_default(component, label, weeks, middle, units)
-                continue
-            self._add_default(component, label, period, len(period) // 2, units)
         self.cadence_minutes += len(periods) * component.session_minutes
         key = (component.name, component.cadence.value)
         self.cadence_counts[key] = self.cadence_counts.get(key, 0) + len(periods)
