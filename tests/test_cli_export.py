@@ -264,7 +264,7 @@ def test_export_state_survives_the_store_unchanged(tmp_path: Path) -> None:
         end_date=date(2024, 10, 4),
         end=None,
         all_day=True,
-        hours=10.0,
+        minutes=600,
         fixed=True,
         provenance='guide.txt: "quoted"',
         location="Venue Cymru, Llandudno",
@@ -280,7 +280,7 @@ def test_export_state_survives_the_store_unchanged(tmp_path: Path) -> None:
         end_date=date(2024, 11, 5),
         end=time(19, 30),
         all_day=False,
-        hours=1.5,
+        minutes=90,
         fixed=False,
     )
     events = [

@@ -100,8 +100,8 @@ def test_schedule_with_no_current_plan_says_how_to_make_one(run_cli: RunCli) -> 
         (["--start", "2024-09", "--study-time", "25:00"], "error: --study-time '25:00'"),
         (
             ["--start", "2024-09", "--study-time", "23:59"],
-            "error: --study-time 23:59: a 1 h session from then ends after 23:00; "
-            "the latest start that fits is 22:00",
+            "error: --study-time 23:59: a 1 h session from then ends after 21:30; "
+            "the latest start that fits is 20:30",
         ),
         (["--start", "9999-12"], "error: --start 9999-12: give a year from 2000 to 2100"),
         (

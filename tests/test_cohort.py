@@ -126,8 +126,8 @@ def test_every_bad_row_is_located_and_nothing_is_written(run_cli: RunCli, tmp_pa
         "roster.csv:5: name: missing; every row needs one",
         "roster.csv:5: calendar: missing; give a bundled calendar like kent, or terms",
         "roster.csv:5: email: 'not-an-email': not an email address",
-        "roster.csv:6: study_time: 23:30: a 1 h session from then ends after 23:00; the latest "
-        "start that fits is 22:00",
+        "roster.csv:6: study_time: 23:30: a 1 h session from then ends after 21:30; the latest "
+        "start that fits is 20:30",
         "roster.csv:7: row: has 9 fields, the header has 10",
     ]
     assert not (tmp_path / "run").exists()

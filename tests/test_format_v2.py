@@ -23,7 +23,7 @@ from npqplan.calendar import SchoolCalendar
 from npqplan.errors import InvalidFileError
 from npqplan.loader import load_programme
 from npqplan.plan import FINAL_ASSESSMENT, Plan, Session, monday_of
-from npqplan.scheduler import build_plan
+from npqplan.scheduling import build_plan
 from tests.conftest import REPO, RunCli
 from tests.planning import calendar, programme
 

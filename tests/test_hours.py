@@ -17,7 +17,7 @@ from npqplan.formats import hours_report_dict as report_dict
 from npqplan.hours import HoursReport, Verdict, check_hours
 from npqplan.loader import load_programme
 from npqplan.plan import Plan
-from npqplan.scheduler import build_plan
+from npqplan.scheduling import build_plan
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hours"
 AUTUMN_2024 = SchoolCalendar(
@@ -178,14 +178,15 @@ def test_nothing_logged_means_no_progress() -> None:
 
 
 def test_logged_hours_compare_with_the_plan_and_target_up_to_today() -> None:
-    # By Thursday 17 October: 6.5 h of reading (weeks of 2 September to 7 October) and the
-    # first of the residential's two days, 5 h. Seven term weeks have begun (2 September to
-    # 14 October): target 7 to 14 h. The entry dated 18 October is after today, not counted.
+    # Before Thursday 17 October: 6.5 h of reading (weeks of 2 September to 7 October); the
+    # residential's first day is today's, still to do (planned to date counts the days before
+    # today, as status does). Seven term weeks have begun (2 September to 14 October): target
+    # 7 to 14 h. The entry dated 18 October is after today, not counted.
     logged = {date(2024, 9, 3): 1.0, date(2024, 10, 17): 5.0, date(2024, 10, 18): 5.0}
     progress = check_hours(plan_of("within"), logged=logged, today=date(2024, 10, 17)).progress
     assert progress is not None
     assert progress.logged == 6
-    assert progress.planned == 11.5
+    assert progress.planned == 6.5
     assert progress.term_weeks == 7
     assert progress.target_range == (7, 14)
     assert progress.against_target is Verdict.UNDER

@@ -9,9 +9,14 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "npqplan"
+ENGINE = tuple(
+    f"scheduling.{path.stem}" if path.stem != "__init__" else "scheduling"
+    for path in sorted((PACKAGE / "scheduling").glob("*.py"))
+)
 CORE = (
-    "schema", "loader", "calendar", "plan", "scheduler", "replan", "hours", "progress", "cohort",
+    "schema", "loader", "calendar", "plan", "checks", "hours", "progress", "cohort", *ENGINE,
 )  # fmt: skip
+LONGEST_ENGINE_MODULE = 300
 EDGE_LIBRARIES = {"typer", "rich", "sqlite3", "json"}
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
 
@@ -94,3 +99,15 @@ def test_each_class_is_declared_once() -> None:
                 declared.setdefault(node.name, []).append(name)
     twins = {cls: where for cls, where in declared.items() if len(where) > 1}
     assert twins == {}
+
+
+def test_the_engine_is_small_modules() -> None:
+    """The planning engine stays a package of small rule modules, none a second scheduler."""
+    assert len(ENGINE) >= 10
+    long = {
+        name: lines
+        for name in ENGINE
+        if (lines := len(MODULES[f"npqplan.{name}"].read_text("utf-8").splitlines()))
+        > LONGEST_ENGINE_MODULE
+    }
+    assert long == {}

@@ -12,8 +12,8 @@ from npqplan import current, progress, store
 from npqplan.cli import options
 from npqplan.errors import StateError, UsageError
 from npqplan.plan import Plan, Session, Week
-from npqplan.replan import replan
-from npqplan.request import PlanRequest, make_plan, preferences_of
+from npqplan.request import PlanRequest, make_plan
+from npqplan.scheduling import replan
 from npqplan.schema import ComponentKind, Delivery
 
 
@@ -32,7 +32,7 @@ def session(day: date, component: str, hours: float, occurrence: int = 1) -> Ses
         end_date=day,
         end=end,
         all_day=False,
-        hours=hours,
+        minutes=round(hours * 60),
         fixed=False,
     )
 
@@ -183,13 +183,20 @@ def test_the_schema_refuses_impossible_rows(tmp_path: Path) -> None:
 # -- stored re-plans ----------------------------------------------------------------------------
 
 
+REPLANNED_ON = date(2025, 1, 20)
+
+
 def npqel() -> tuple[PlanRequest, Plan, Plan]:
     request = PlanRequest(programme="npqel", start="2024-09")
     planned = make_plan(request, None)
     re_planned = replan(
-        planned.plan, planned.calendar, {}, date(2025, 1, 20), preferences_of(request)
+        planned.plan, planned.programme, planned.calendar, {}, REPLANNED_ON, planned.preferences
     )
     return request, planned.plan, re_planned
+
+
+def stored(plan: Plan, done: dict[str | None, int] | None = None) -> store.StoredReplan:
+    return store.StoredReplan(REPLANNED_ON, done or {}, {"busy": "x"}, plan)
 
 
 def test_a_plan_survives_its_json_exactly() -> None:
@@ -199,17 +206,18 @@ def test_a_plan_survives_its_json_exactly() -> None:
     assert store.plan_fingerprint(plan) != store.plan_fingerprint(re_planned)
 
 
-def test_a_stored_replan_is_found_only_for_its_request_and_base(tmp_path: Path) -> None:
+def test_stored_replans_are_found_only_for_their_request_in_order(tmp_path: Path) -> None:
     request, plan, re_planned = npqel()
     base = store.plan_fingerprint(plan)
-    today = date(2025, 1, 20)
-    assert store.stored_replan(tmp_path, request, base) is None
-    store.save_replan(tmp_path, request, base, today, plan)
-    store.save_replan(tmp_path, request, base, today, re_planned)
-    assert store.stored_replan(tmp_path, request, base) == store.StoredReplan(today, re_planned)
+    assert store.stored_replans(tmp_path, request) == []
+    store.save_replan(tmp_path, request, base, stored(plan, {None: 30, "Reading": 5}))
+    store.save_replan(tmp_path, request, base, stored(re_planned))
+    assert store.stored_replans(tmp_path, request) == [
+        stored(plan, {None: 30, "Reading": 5}),
+        stored(re_planned),
+    ]
     other = replace(request, weekly_cap=1.5)
-    assert store.stored_replan(tmp_path, other, base) is None
-    assert store.stored_replan(tmp_path, request, "another plan") is None
+    assert store.stored_replans(tmp_path, other) == []
 
 
 def test_the_current_plan_is_the_replan_until_a_new_request_is_saved(tmp_path: Path) -> None:
@@ -219,12 +227,10 @@ def test_the_current_plan_is_the_replan_until_a_new_request_is_saved(tmp_path: P
     assert not store.database_path(tmp_path).exists()
     store.save_current_request(tmp_path, request)
     assert current.plans(tmp_path, None, None).current.plan == plan
-    store.save_replan(
-        tmp_path, request, store.plan_fingerprint(plan), date(2025, 1, 20), re_planned
-    )
+    store.save_replan(tmp_path, request, store.plan_fingerprint(plan), stored(re_planned))
     found = current.plans(tmp_path, None, None)
     assert (found.current.plan, found.scheduled.plan) == (re_planned, plan)
-    assert found.replanned_on == date(2025, 1, 20)
+    assert found.replanned_on == REPLANNED_ON
     store.save_current_request(tmp_path, replace(request, study_days="mon,wed"))
     assert current.plans(tmp_path, None, None).replanned_on is None
     assert current.plans(tmp_path, None, None).current.plan != re_planned

@@ -15,7 +15,7 @@ from npqplan.errors import InvalidFileError, RequestValueError
 from npqplan.loader import load_file
 from npqplan.plan import FINAL_ASSESSMENT
 from npqplan.request import bank_holidays, bundled_calendar_path, bundled_calendars
-from npqplan.scheduler import build_plan
+from npqplan.scheduling import build_plan
 from npqplan.schema import TermDatesFile
 from tests.conftest import REPO, RunCli
 from tests.planning import calendar, programme

@@ -90,8 +90,8 @@ def test_study_time_2359_never_makes_negative_hours(run_cli: RunCli, tmp_path: P
     """`--study-time 23:59` once printed 'Hours: -1467 in all', saved the plan, and `status`,
     `check-hours` and the ICS (DTEND before DTSTART) carried it on."""
     refusal = (
-        "error: --study-time 23:59: a 1 h session from then ends after 23:00; "
-        "the latest start that fits is 22:00\n"
+        "error: --study-time 23:59: a 1 h session from then ends after 21:30; "
+        "the latest start that fits is 20:30\n"
     )
     scheduled = run_cli("schedule", *NPQEL, "--study-time", "23:59")
     assert (scheduled.returncode, scheduled.stdout, scheduled.stderr) == (2, "", refusal)
@@ -108,8 +108,8 @@ def test_study_time_2300_never_drops_hours(run_cli: RunCli) -> None:
     """`--study-time 23:00` once silently dropped 48 of npqel's 93 h, with exit 0."""
     late = run_cli("schedule", *NPQEL, "--study-time", "23:00", "--no-save")
     assert late.returncode == 2
-    assert late.stderr.endswith("the latest start that fits is 22:00\n")
-    plan = plan_json(run_cli, *NPQEL, "--study-time", "22:00")
+    assert late.stderr.endswith("the latest start that fits is 20:30\n")
+    plan = plan_json(run_cli, *NPQEL, "--study-time", "22:00", "--latest", "23:00")
     sessions = sessions_of(plan)
     assert plan["total_hours"] == 93
     assert sum(float(s["hours"]) for s in sessions) == 93

@@ -1,19 +1,35 @@
-"""The user's current plan: the saved request, scheduled again (and re-planned, once logged)."""
+"""The user's current plan: the saved request, scheduled again, with its re-plans made again.
+
+A re-plan is saved as what it was made from (the day, the minutes logged by then, digests of
+the programme, term dates and busy times) as well as the plan it gave. Every command makes the
+re-plans again on today's inputs, so when a busy calendar, the term dates or the programme
+change under a re-plan, the owed work is placed again on the new inputs rather than dropped;
+`refitted` says what changed and how many sessions moved.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from npqplan import store
-from npqplan.errors import RequestValueError, StateError
+from npqplan.errors import RequestValueError, ScheduleError, StateError
+from npqplan.plan import Plan
 from npqplan.request import PlannedProgramme, PlanRequest, check_request, make_plan
+from npqplan.scheduling import replan
 
 NO_PLAN_YET = (
     "there is no current plan yet; make one with "
     "'npqplan schedule PROGRAMME --start YYYY-MM' (for example: npqel --start 2024-09)"
 )
+# What a re-plan was made from, in the words `refitted` uses.
+INPUT_NAMES = {
+    "busy": "your busy calendar",
+    "calendar": "the school term dates",
+    "programme": "the programme",
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +41,8 @@ class CurrentPlans:
     current: PlannedProgramme
     base: str
     replanned_on: date | None
+    # One line when the re-plans were made again on changed inputs, else None.
+    refitted: str | None = None
 
 
 def saved_request(state_dir: Path) -> PlanRequest:
@@ -42,17 +60,61 @@ def saved_request(state_dir: Path) -> PlanRequest:
     return request
 
 
-def plans(state_dir: Path, user_dir: Path | None, cache_dir: Path | None) -> CurrentPlans:
-    """The saved request scheduled, with the latest re-plan made from that same schedule.
+def input_digests(planned: PlannedProgramme) -> dict[str, str]:
+    """A digest of each input a re-plan rests on, to tell later which of them changed."""
+    calendar = planned.calendar
+    busy = sorted(planned.preferences.busy, key=lambda b: (b.day, b.start or 0, b.end or 0))
+    return {
+        "programme": _digest(planned.programme.model_dump_json()),
+        "calendar": _digest(repr((calendar.terms, sorted(calendar.bank_holidays.items())))),
+        "busy": _digest(repr(busy)),
+    }
 
-    A re-plan is keyed to the request and to a fingerprint of the plan it was made from, so a
-    new `schedule`, or an edited programme or calendar, leaves older re-plans unused.
-    """
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def plans(state_dir: Path, user_dir: Path | None, cache_dir: Path | None) -> CurrentPlans:
+    """The saved request scheduled, with every saved re-plan of it made again in order."""
     request = saved_request(state_dir)
     scheduled = make_plan(request, user_dir, cache_dir)
     base = store.plan_fingerprint(scheduled.plan)
-    stored = store.stored_replan(state_dir, request, base)
-    if stored is None:
+    saved = store.stored_replans(state_dir, request)
+    if not saved:
         return CurrentPlans(request, scheduled, scheduled, base, None)
-    current = replace(scheduled, plan=stored.plan)
-    return CurrentPlans(request, scheduled, current, base, stored.today)
+    now = input_digests(scheduled)
+    plan = scheduled.plan
+    try:
+        for stored in saved:
+            plan = replan(
+                plan,
+                scheduled.programme,
+                scheduled.calendar,
+                stored.done,
+                stored.today,
+                scheduled.preferences,
+            )
+    except ScheduleError as error:
+        raise StateError(
+            f"your re-plan of {saved[-1].today.isoformat()} cannot be made again on what "
+            f"changed since ({error}); run 'npqplan replan' to catch up afresh"
+        ) from None
+    changed = [INPUT_NAMES[k] for k in INPUT_NAMES if saved[-1].inputs.get(k, now[k]) != now[k]]
+    refitted = None
+    if changed:
+        moved = moved_sessions(saved[-1].plan, plan)
+        refitted = f"{' and '.join(changed)} changed since your re-plan: {moved} session"
+        refitted += f"{'s' if moved != 1 else ''} moved"
+    current = replace(scheduled, plan=plan)
+    return CurrentPlans(request, scheduled, current, base, saved[-1].today, refitted)
+
+
+def moved_sessions(before: Plan, after: Plan) -> int:
+    """Sessions whose day or time differ between two plans of the same request, or that one
+    of them lacks."""
+    where = {s.identity: (s.day, s.start, s.minutes) for s in before.sessions}
+    found = {s.identity: (s.day, s.start, s.minutes) for s in after.sessions}
+    return sum(where.get(key) != value for key, value in found.items()) + len(
+        where.keys() - found.keys()
+    )

@@ -26,7 +26,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from npqplan.plan import AWAITING_RESULTS, FINAL_ASSESSMENT, Plan, Session, Week
-from npqplan.scheduler import LONG_LIVE_SESSION_HOURS
+from npqplan.progress import planned_minutes_to_date
+from npqplan.scheduling.events import LONG_LIVE_SESSION_HOURS
 from npqplan.schema import Delivery
 
 WINDOW_WEEKS = 4
@@ -289,20 +290,12 @@ def term_loads(plan: Plan) -> list[TermLoad]:
 
 
 def progress_to(plan: Plan, logged: Mapping[date, float], today: date) -> LoggedHours:
-    """Logged hours up to and including `today`, beside what the plan had planned by then.
-
-    A session of several days counts day by day, so half of a two-day residential is planned by
-    the evening of its first day.
-    """
-    planned = 0.0
-    for session in plan.sessions:
-        days = (session.end_date - session.day).days + 1
-        elapsed = min(max((today - session.day).days + 1, 0), days)
-        planned += session.hours * elapsed / days
+    """Logged hours up to and including `today`, beside what the plan had planned by then
+    (`planned_minutes_to_date`, the figure status uses too)."""
     return LoggedHours(
         today=today,
         logged=sum(hours for day, hours in logged.items() if day <= today),
-        planned=planned,
+        planned=planned_minutes_to_date(plan, today) / 60,
         term_weeks=sum(1 for w in plan.weeks if not w.holiday and w.week_start <= today),
         target=plan.target,
     )

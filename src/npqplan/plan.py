@@ -1,4 +1,4 @@
-"""What the scheduler produces: a frozen, dated plan of weeks and sessions, in 5-minute units."""
+"""What the scheduler produces: a frozen, dated plan of weeks and sessions, in whole minutes."""
 
 from __future__ import annotations
 
@@ -11,19 +11,19 @@ ACROSS_ALL_TERMS = "Across all terms"
 FINAL_ASSESSMENT = "Final assessment"
 AFTER_TAUGHT = "After the taught programme"
 AWAITING_RESULTS = "Waiting for results"
+# Every length in a plan is a whole number of these: the finest step any programme is given in.
 MINUTES_PER_UNIT = 5
-UNITS_PER_HOUR = 60 // MINUTES_PER_UNIT
-# Evening study ends by this time: a plan never books self-study later, nor past midnight.
+# Self-study ends by this time unless the person says otherwise (`Preferences.latest`).
+DEFAULT_LATEST = time(21, 30)
+# Nothing is ever booked later than this, whatever the person asks: a plan never runs past
+# midnight, and an evening needs an end.
 LATEST_END = time(23, 0)
+DEFAULT_BUFFER_MINUTES = 15
 
 
-def to_units(hours: float) -> int:
-    """Hours as whole 5-minute units, the unit every sum in a plan is made in."""
-    return round(hours * UNITS_PER_HOUR)
-
-
-def to_hours(units: int) -> float:
-    return units / UNITS_PER_HOUR
+def to_minutes(hours: float) -> int:
+    """Hours as whole minutes (hours are only ever shown or typed, never summed)."""
+    return round(hours * 60)
 
 
 def monday_of(day: date) -> date:
@@ -52,11 +52,14 @@ class Preferences:
     study_time: time = time(16, 30)
     event_day: int = 2
     event_time: time = time(15, 30)
-    session_hours: float = 1.0
-    weekly_cap: float | None = None
+    session_minutes: int = 60
+    weekly_cap_minutes: int | None = None
     blocked: frozenset[date] = frozenset()
     holiday_study: bool = False
     busy: frozenset[BusyTime] = frozenset()
+    # Self-study ends by `latest`, and starts `buffer_minutes` after anything busy that evening.
+    latest: time = DEFAULT_LATEST
+    buffer_minutes: int = DEFAULT_BUFFER_MINUTES
 
 
 @dataclass(frozen=True, order=True)
@@ -73,17 +76,19 @@ class Session:
     end_date: date
     end: time | None
     all_day: bool
-    hours: float
+    minutes: int
     fixed: bool
     provenance: str = ""
     location: str | None = None
     # What the provider offers if it is missed, and whether it counts towards engagement.
     if_missed: IfMissed | None = None
     counts_for_engagement: bool = True
+    # Study a re-plan made to make up for work owed: a missed live session becomes self-study.
+    catch_up: bool = False
 
     @property
-    def minutes(self) -> int:
-        return round(self.hours * 60)
+    def hours(self) -> float:
+        return self.minutes / 60
 
     @property
     def identity(self) -> str:
@@ -137,7 +142,7 @@ class Plan:
     calendar_name: str
     weeks: tuple[Week, ...]
     declared_total: float | None = None
-    weekly_cap: float = 2.0
+    weekly_cap_minutes: int = 120
     warnings: tuple[str, ...] = field(default=())
     # What the plan made of the programme where the calendar decides (sessions per cadence).
     notes: tuple[str, ...] = field(default=())
@@ -145,6 +150,14 @@ class Plan:
     engagement_rule: tuple[int | None, int | None] | None = None
     # Sessions placed elsewhere than they would be without the person's busy times, if given.
     moved_for_busy: int | None = None
+
+    # Fixed sessions (the provider's or a cohort's dates) that fall on a busy time of the
+    # person's own calendar: kept where they are, for the person to decide.
+    clashes: tuple[Session, ...] = field(default=())
+
+    @property
+    def weekly_cap(self) -> float:
+        return self.weekly_cap_minutes / 60
 
     @property
     def sessions(self) -> tuple[Session, ...]:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from npqplan.errors import UsageError
 from npqplan.plan import Plan, Session
-from npqplan.replan import missed_events
+from npqplan.scheduling import missed_events
 from npqplan.schema import ComponentKind
 
 ENGAGEMENT_THRESHOLD = 0.9
@@ -28,6 +28,10 @@ class LogEntry:
     hours: float
     component: str | None
     note: str | None
+
+    @property
+    def minutes(self) -> int:
+        return round(self.hours * 60)
 
 
 def component_names(plan: Plan) -> list[str]:
@@ -160,12 +164,27 @@ def is_due(session: Session, today: date) -> bool:
     return session.day < today
 
 
-def done_by_component(entries: Iterable[LogEntry], today: date) -> dict[str | None, float]:
-    """Hours logged up to and including `today`, by component (None: logged without one)."""
-    done: dict[str | None, float] = defaultdict(float)
+def due_minutes(session: Session, today: date) -> int:
+    """What of a session is due before `today`: all of it once it has ended, a session of
+    several days day by day (half a two-day residential by the end of its first day)."""
+    if session.day >= today:
+        return 0
+    days = (session.end_date - session.day).days + 1
+    return session.minutes * min((today - session.day).days, days) // days
+
+
+def planned_minutes_to_date(plan: Plan, today: date) -> int:
+    """Minutes the plan had due before `today`: the one figure status, check-hours, replan and
+    every JSON call "planned to date"; what is behind is measured against it."""
+    return sum(due_minutes(session, today) for session in plan.sessions)
+
+
+def done_by_component(entries: Iterable[LogEntry], today: date) -> dict[str | None, int]:
+    """Minutes logged up to and including `today`, by component (None: logged without one)."""
+    done: dict[str | None, int] = defaultdict(int)
     for entry in entries:
         if entry.day <= today:
-            done[entry.component] += entry.hours
+            done[entry.component] += entry.minutes
     return dict(done)
 
 
@@ -186,36 +205,37 @@ def progress(
       a re-plan moves work later, it does not lower what engagement is measured against.
     """
     done = done_by_component(entries, today)
-    due = [s for s in plan.sessions if is_due(s, today)]
-    planned_by_name: dict[str, float] = defaultdict(float)
-    total_by_name: dict[str, float] = defaultdict(float)
+    planned_by_name: dict[str, int] = defaultdict(int)
+    total_by_name: dict[str, int] = defaultdict(int)
     for session in plan.sessions:
-        total_by_name[session.component] += session.hours
-    for session in due:
-        planned_by_name[session.component] += session.hours
+        total_by_name[session.component] += session.minutes
+        planned_by_name[session.component] += due_minutes(session, today)
     names = component_names(plan)
     names += sorted(name for name in done if name is not None and name not in total_by_name)
     components = tuple(
         ComponentProgress(
-            name, done.get(name, 0.0), planned_by_name.get(name, 0.0), total_by_name.get(name, 0.0)
+            name,
+            done.get(name, 0) / 60,
+            planned_by_name.get(name, 0) / 60,
+            total_by_name.get(name, 0) / 60,
         )
         for name in names
     )
     weeks = len(plan.weeks)
     return ProgressReport(
         today=today,
-        done_hours=sum(done.values()),
-        planned_hours_to_date=sum(s.hours for s in due),
+        done_hours=sum(done.values()) / 60,
+        planned_hours_to_date=planned_minutes_to_date(plan, today) / 60,
         total_hours=plan.total_hours,
-        scheduled_hours_to_date=sum(s.hours for s in scheduled.sessions if is_due(s, today)),
+        scheduled_hours_to_date=planned_minutes_to_date(scheduled, today) / 60,
         pace=plan.total_hours / weeks if weeks else 0.0,
         components=components,
-        unattributed_hours=done.get(None, 0.0),
+        unattributed_hours=done.get(None, 0) / 60,
         burn_up=burn_up(plan, entries, today),
         next_sessions=tuple(
             s for s in plan.sessions if today <= s.day < today + timedelta(days=NEXT_DAYS)
         ),
-        missed_events=tuple(missed_events(plan, done, today)),
+        missed_events=tuple(missed_events(plan.sessions, done, today)),
         replanned_on=replanned_on,
         live_engagement=_share_covered(scheduled, done, today, live=True),
         self_directed_engagement=_share_covered(scheduled, done, today, live=False),
@@ -224,19 +244,19 @@ def progress(
 
 
 def _share_covered(
-    scheduled: Plan, done: Mapping[str | None, float], today: date, *, live: bool
+    scheduled: Plan, done: Mapping[str | None, int], today: date, *, live: bool
 ) -> float | None:
-    """Of the hours due so far in sessions that count towards engagement, live or not, the
-    share the hours logged against each component cover; None when none are due yet."""
-    due: dict[str, float] = defaultdict(float)
+    """Of the minutes due so far in sessions that count towards engagement, live or not, the
+    share the minutes logged against each component cover; None when none are due yet."""
+    due: dict[str, int] = defaultdict(int)
     for session in scheduled.sessions:
         counted = session.counts_for_engagement and session.kind is not ComponentKind.ASSESSMENT
-        if counted and is_due(session, today) and session.is_live == live:
-            due[session.component] += session.hours
+        if counted and session.is_live == live:
+            due[session.component] += due_minutes(session, today)
     total = sum(due.values())
     if total <= 0:
         return None
-    return sum(min(done.get(name, 0.0), hours) for name, hours in due.items()) / total
+    return sum(min(done.get(name, 0), minutes) for name, minutes in due.items()) / total
 
 
 def burn_up(plan: Plan, entries: Sequence[LogEntry], today: date) -> tuple[BurnUpPoint, ...]:

@@ -11,7 +11,7 @@ import difflib
 import math
 import re
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, time
 from pathlib import Path
 
 from npqplan import cache as caches
@@ -23,8 +23,15 @@ from npqplan.calendar import (
 )
 from npqplan.errors import RequestValueError, UsageError
 from npqplan.loader import ProgrammeEntry, find_programme, load_file
-from npqplan.plan import LATEST_END, Plan, Preferences
-from npqplan.scheduler import FixedDates, build_plan
+from npqplan.plan import (
+    DEFAULT_BUFFER_MINUTES,
+    DEFAULT_LATEST,
+    LATEST_END,
+    Plan,
+    Preferences,
+    to_minutes,
+)
+from npqplan.scheduling import FixedDates, build_plan
 from npqplan.schema import FIRST_YEAR, LAST_YEAR, CohortFile, Programme, TermDatesFile
 from npqplan.schoolics import read_school_calendar
 
@@ -57,6 +64,9 @@ class PlanRequest:
     allow_estimates: bool = True
     # Exports of the person's own calendar: sessions keep off what is busy there.
     busy_files: tuple[str, ...] = field(default=())
+    # Self-study ends by this time, and starts this many minutes after anything busy.
+    latest: str = f"{DEFAULT_LATEST:%H:%M}"
+    buffer_minutes: int = DEFAULT_BUFFER_MINUTES
 
     def anchored(self) -> PlanRequest:
         """File paths made absolute, so the saved plan works from any folder."""
@@ -86,6 +96,9 @@ class PlannedProgramme:
     entry: ProgrammeEntry
     calendar: SchoolCalendar
     plan: Plan
+    # The preferences the plan was made with, the person's busy times included: a re-plan
+    # keeps to the same ones.
+    preferences: Preferences
 
     @property
     def programme(self) -> Programme:
@@ -177,6 +190,9 @@ def parse_blocked(values: tuple[str, ...]) -> frozenset[date]:
     return frozenset(days)
 
 
+MOST_BUFFER_MINUTES = 180
+
+
 def preferences_of(request: PlanRequest) -> Preferences:
     hours = request.session_hours
     if not 0.25 <= hours <= 8 or hours * 4 % 1:
@@ -186,22 +202,37 @@ def preferences_of(request: PlanRequest) -> Preferences:
     cap = request.weekly_cap
     if cap is not None and not 0.25 <= cap <= 40:
         raise RequestValueError("weekly_cap", "", "give hours between 0.25 and 40")
+    if not 0 <= request.buffer_minutes <= MOST_BUFFER_MINUTES:
+        raise RequestValueError(
+            "buffer_minutes", "", f"give whole minutes from 0 to {MOST_BUFFER_MINUTES}"
+        )
     study_time = parse_time(request.study_time, "study_time")
-    latest = datetime.combine(date.min, LATEST_END) - timedelta(hours=hours)
-    if study_time > latest.time():
+    latest = parse_time(request.latest, "latest")
+    if latest > LATEST_END:
+        raise RequestValueError(
+            "latest", request.latest, f"give a time no later than {LATEST_END:%H:%M}"
+        )
+    last_start = latest.hour * 60 + latest.minute - to_minutes(hours)
+    if last_start < 0:
+        raise RequestValueError(
+            "latest", request.latest, f"a {hours:g} h session cannot end by then"
+        )
+    if study_time.hour * 60 + study_time.minute > last_start:
         raise RequestValueError(
             "study_time",
             request.study_time,
-            f"a {hours:g} h session from then ends after {LATEST_END:%H:%M}; "
-            f"the latest start that fits is {latest:%H:%M}",
+            f"a {hours:g} h session from then ends after {latest:%H:%M}; "
+            f"the latest start that fits is {last_start // 60:02d}:{last_start % 60:02d}",
         )
     return Preferences(
         study_days=parse_weekdays(request.study_days),
         study_time=study_time,
-        session_hours=hours,
-        weekly_cap=cap,
+        session_minutes=to_minutes(hours),
+        weekly_cap_minutes=to_minutes(cap) if cap is not None else None,
         blocked=parse_blocked(request.blocked),
         holiday_study=request.holiday_study,
+        latest=latest,
+        buffer_minutes=request.buffer_minutes,
     )
 
 
@@ -284,12 +315,17 @@ def make_plan(
     return plan_with(request, entry, calendar, cohort)
 
 
+def calendar_end(programme: Programme, start: date) -> date:
+    """The last day any plan of `programme` from `start` can reach, with room to spare."""
+    years_needed = math.ceil(programme.duration_months / 12) + 2
+    return date(start.year + years_needed, 8, 31)
+
+
 def calendar_for(
     programme: Programme, term_dates: TermDatesFile, start: date, cache_dir: Path | None
 ) -> SchoolCalendar:
     """The school calendar a plan of `programme` from `start` needs, bank holidays included."""
-    years_needed = math.ceil(programme.duration_months / 12) + 2
-    last = date(start.year + years_needed, 8, 31)
+    last = calendar_end(programme, start)
     return build_calendar(
         term_dates,
         start,
@@ -313,6 +349,16 @@ def plan_with(
         assessment_start = cohort.assessment_start
     start = parse_start(request.start)
     preferences = preferences_of(request)
+    if request.busy_files:
+        # Imported here: recurring_ical_events costs every other run its start-up time.
+        from npqplan.busyics import read_busy_times
+
+        # The busy times of the plan's whole span: it cannot end later than this.
+        first, last = start, calendar_end(entry.programme, start)
+        busy = frozenset().union(
+            *(read_busy_times(Path(f), first, last) for f in request.busy_files)
+        )
+        preferences = replace(preferences, busy=busy)
     plan = build_plan(
         entry.programme,
         calendar,
@@ -321,29 +367,6 @@ def plan_with(
         fixed_dates=fixed,
         assessment_start=assessment_start,
     )
-    if request.busy_files:
-        # Imported here: recurring_ical_events costs every other run its start-up time.
-        from npqplan.busyics import read_busy_times
-
-        last = plan.end + timedelta(days=7)
-        busy = frozenset().union(
-            *(read_busy_times(Path(f), plan.start, last) for f in request.busy_files)
-        )
-        free_plan = plan
-        plan = build_plan(
-            entry.programme,
-            calendar,
-            start=start,
-            preferences=replace(preferences, busy=busy),
-            fixed_dates=fixed,
-            assessment_start=assessment_start,
-        )
-        where = {(s.term, s.component, s.occurrence): (s.day, s.start) for s in free_plan.sessions}
-        moved = sum(
-            where.get((s.term, s.component, s.occurrence)) != (s.day, s.start)
-            for s in plan.sessions
-        )
-        plan = replace(plan, moved_for_busy=moved)
     if not request.allow_estimates:
         refuse_estimates(calendar, plan.start, plan.end)
-    return PlannedProgramme(entry, calendar, plan)
+    return PlannedProgramme(entry, calendar, plan, preferences)

@@ -64,6 +64,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (plan_key, uid)
     );
     """,
+    # A re-plan keeps what was logged when it was made and what it was made from, so that it
+    # can be made again on changed inputs (a busy calendar, the programme, the term dates).
+    """
+    ALTER TABLE replans ADD COLUMN done TEXT;
+    ALTER TABLE replans ADD COLUMN inputs TEXT;
+    CREATE INDEX replans_by_request ON replans (request, id);
+    """,
 )
 
 
@@ -348,33 +355,65 @@ def remove_entry(state_dir: Path, entry_id: int) -> LogEntry | None:
 
 @dataclass(frozen=True)
 class StoredReplan:
+    """A saved re-plan: the day it was made, the minutes logged by then by component, digests
+    of the inputs it was made from, and the plan it gave."""
+
     today: date
+    done: dict[str | None, int]
+    inputs: dict[str, str]
     plan: Plan
 
 
-def save_replan(state_dir: Path, request: PlanRequest, base: str, today: date, plan: Plan) -> None:
-    """Keep a re-plan for this request, made from the scheduled plan whose fingerprint is `base`."""
+def save_replan(
+    state_dir: Path,
+    request: PlanRequest,
+    base: str,
+    replan: StoredReplan,
+) -> None:
+    """Keep a re-plan of this request, made on top of the plan whose fingerprint is `base`."""
+    done = [[name, minutes] for name, minutes in sorted(replan.done.items(), key=_by_name)]
     with connect(state_dir) as db, transaction(db):
         db.execute(
-            "INSERT INTO replans (request, base, today, plan) VALUES (?, ?, ?, ?)",
-            (request_json(request), base, today.isoformat(), encode_plan(plan)),
+            "INSERT INTO replans (request, base, today, plan, done, inputs) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                request_json(request),
+                base,
+                replan.today.isoformat(),
+                encode_plan(replan.plan),
+                json.dumps(done, ensure_ascii=False),
+                json.dumps(replan.inputs, sort_keys=True),
+            ),
         )
 
 
-def stored_replan(state_dir: Path, request: PlanRequest, base: str) -> StoredReplan | None:
-    """The latest re-plan of this request made from the same scheduled plan, if any."""
+def _by_name(item: tuple[str | None, int]) -> str:
+    return "" if item[0] is None else f"~{item[0]}"
+
+
+def stored_replans(state_dir: Path, request: PlanRequest) -> list[StoredReplan]:
+    """Every re-plan of this request that can be made again, oldest first."""
     with reading(state_dir) as db:
-        row = db.execute(
-            "SELECT today, plan FROM replans WHERE request = ? AND base = ? "
-            "ORDER BY id DESC LIMIT 1",
-            (request_json(request), base),
-        ).fetchone()
-    if row is None:
-        return None
+        rows = db.execute(
+            "SELECT today, plan, done, inputs FROM replans WHERE request = ? AND done IS NOT NULL "
+            "ORDER BY id",
+            (request_json(request),),
+        ).fetchall()
     try:
-        return StoredReplan(date.fromisoformat(str(row[0])), decode_plan(str(row[1])))
+        return [
+            StoredReplan(
+                today=date.fromisoformat(str(row[0])),
+                done={
+                    (None if name is None else str(name)): int(minutes)
+                    for name, minutes in json.loads(str(row[2]))
+                },
+                inputs={str(k): str(v) for k, v in json.loads(str(row[3] or "{}")).items()},
+                plan=decode_plan(str(row[1])),
+            )
+            for row in rows
+        ]
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise _damaged(state_dir, "the saved re-plan", exc) from None
+        raise _damaged(state_dir, "a saved re-plan", exc) from None
 
 
 def encode_plan(plan: Plan) -> str:
@@ -389,10 +428,11 @@ def encode_plan(plan: Plan) -> str:
         "target": list(plan.target),
         "calendar": plan.calendar_name,
         "declared_total": plan.declared_total,
-        "weekly_cap": plan.weekly_cap,
+        "weekly_cap_minutes": plan.weekly_cap_minutes,
         "warnings": list(plan.warnings),
         "notes": list(plan.notes),
         "moved_for_busy": plan.moved_for_busy,
+        "clashes": [session_record(s) for s in plan.clashes],
         "engagement_rule": list(plan.engagement_rule) if plan.engagement_rule else None,
         "weeks": [
             {
@@ -431,12 +471,20 @@ def decode_plan(text: str) -> Plan:
             for week in data["weeks"]
         ),
         declared_total=None if data["declared_total"] is None else float(data["declared_total"]),
-        weekly_cap=float(data["weekly_cap"]),
+        weekly_cap_minutes=_cap_minutes(data),
         warnings=tuple(str(w) for w in data["warnings"]),
         notes=tuple(str(n) for n in data.get("notes", ())),
         engagement_rule=_engagement_rule(data.get("engagement_rule")),
         moved_for_busy=None if data.get("moved_for_busy") is None else int(data["moved_for_busy"]),
+        clashes=tuple(session_from_record(s) for s in data.get("clashes", ())),
     )
+
+
+def _cap_minutes(data: Mapping[str, Any]) -> int:
+    """The weekly cap in minutes; plans saved before minutes kept it in hours."""
+    if "weekly_cap_minutes" in data:
+        return int(data["weekly_cap_minutes"])
+    return round(float(data["weekly_cap"]) * 60)
 
 
 def _engagement_rule(value: Any) -> tuple[int | None, int | None] | None:
@@ -475,12 +523,13 @@ def session_record(session: Session) -> dict[str, Any]:
         "end_date": session.end_date.isoformat(),
         "end": _clock(session.end),
         "all_day": session.all_day,
-        "hours": session.hours,
+        "minutes": session.minutes,
         "fixed": session.fixed,
         "provenance": session.provenance,
         "location": session.location,
         "if_missed": session.if_missed.value if session.if_missed else None,
         "counts_for_engagement": session.counts_for_engagement,
+        "catch_up": session.catch_up,
     }
 
 
@@ -496,13 +545,21 @@ def session_from_record(data: Mapping[str, Any]) -> Session:
         end_date=date.fromisoformat(data["end_date"]),
         end=_unclock(data["end"]),
         all_day=bool(data["all_day"]),
-        hours=float(data["hours"]),
+        minutes=_session_minutes(data),
         fixed=bool(data["fixed"]),
         provenance=str(data["provenance"]),
         location=None if data["location"] is None else str(data["location"]),
         if_missed=IfMissed(data["if_missed"]) if data.get("if_missed") else None,
         counts_for_engagement=bool(data.get("counts_for_engagement", True)),
+        catch_up=bool(data.get("catch_up", False)),
     )
+
+
+def _session_minutes(data: Mapping[str, Any]) -> int:
+    """A session's minutes; sessions saved before minutes kept hours."""
+    if "minutes" in data:
+        return int(data["minutes"])
+    return round(float(data["hours"]) * 60)
 
 
 # -- calendar exports -------------------------------------------------------------------------

@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
-from npqplan import current, formats, paths, store
+from npqplan import formats, paths, store
 from npqplan.cli import options
 from npqplan.cli.options import DEFAULTS, PlanChoices, ReportFormat
 from npqplan.cli.output import stdout
+from npqplan.cli.state import current_plans
 from npqplan.errors import EXIT_OUTSIDE_TARGET, UsageError
 from npqplan.hours import HoursReport, Verdict, check_hours
 from npqplan.render import hours as render
@@ -44,6 +45,8 @@ def check_hours_command(
     holiday_study: options.HolidayStudy = DEFAULTS.holiday_study,
     no_estimates: options.NoEstimates = not DEFAULTS.allow_estimates,
     busy: options.Busy = None,
+    latest: options.Latest = DEFAULTS.latest,
+    buffer: options.Buffer = DEFAULTS.buffer_minutes,
 ) -> None:
     """Check a plan's weekly hours against its 1–2 hours a week target.
 
@@ -57,7 +60,7 @@ def check_hours_command(
         raise UsageError("give a programme and --all-starts FROM..TO, without --start")
     choices = PlanChoices(
         calendar, terms, cohort, study_days, study_time, session_hours, weekly_cap, block,
-        holiday_study, no_estimates, busy,
+        holiday_study, no_estimates, busy, latest, buffer,
     )  # fmt: skip
     on = options.today_from(today)
     months = options.start_months(all_starts) if all_starts is not None else [start]
@@ -77,5 +80,5 @@ def _report(request: PlanRequest | None, today: date) -> HoursReport:
     if request is not None:
         return check_hours(make_plan(request, paths.user_programmes_dir(), paths.cache_dir()).plan)
     state = paths.state_dir()
-    plan = current.plans(state, paths.user_programmes_dir(), paths.cache_dir()).current.plan
+    plan = current_plans().current.plan
     return check_hours(plan, logged=store.logged_hours_by_day(state), today=today)

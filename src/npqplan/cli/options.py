@@ -38,6 +38,8 @@ FLAGS = {
     "session_hours": "--session-hours",
     "weekly_cap": "--weekly-cap",
     "blocked": "--block",
+    "latest": "--latest",
+    "buffer_minutes": "--buffer",
     "today": "--today",
     "on": "--on",
     "between": "--between",
@@ -134,6 +136,20 @@ Busy = Annotated[
         help="An export of your own calendar: sessions keep off its busy times (repeatable).",
     ),
 ]
+Latest = Annotated[
+    str,
+    typer.Option(
+        "--latest", metavar="HH:MM", help="When self-study ends by, at the latest (24-hour)."
+    ),
+]
+Buffer = Annotated[
+    int,
+    typer.Option(
+        "--buffer",
+        metavar="MINUTES",
+        help="Minutes between anything in your own calendar and study after it.",
+    ),
+]
 HolidayStudy = Annotated[
     bool, typer.Option("--holiday-study", help="Let self-study go into holiday weeks too.")
 ]
@@ -197,6 +213,8 @@ class PlanChoices:
     holiday_study: bool = DEFAULTS.holiday_study
     no_estimates: bool = not DEFAULTS.allow_estimates
     busy: list[Path] | None = None
+    latest: str = DEFAULTS.latest
+    buffer: int = DEFAULTS.buffer_minutes
 
     def request(self, programme: str | None, start: str | None) -> PlanRequest | None:
         """The request these options describe, checked; None when no programme is named."""
@@ -219,6 +237,8 @@ class PlanChoices:
             holiday_study=self.holiday_study,
             allow_estimates=not self.no_estimates,
             busy_files=tuple(str(path) for path in self.busy or ()),
+            latest=self.latest,
+            buffer_minutes=self.buffer,
         )
         with flag_names():
             check_request(request)

@@ -10,11 +10,12 @@ from typing import Annotated
 
 import typer
 
-from npqplan import current, formats, paths, store
+from npqplan import formats, paths, store
 from npqplan.atomic import write_output
 from npqplan.cli import options
 from npqplan.cli.options import DEFAULTS, PlanChoices, PlanFormat
 from npqplan.cli.output import emit, plain_text, say, stdout
+from npqplan.cli.state import current_plans
 from npqplan.errors import UsageError
 from npqplan.render.plan import plan_view
 from npqplan.request import PlannedProgramme, PlanRequest, make_plan, parse_start
@@ -29,7 +30,7 @@ app = typer.Typer()
 def _planned(request: PlanRequest | None) -> tuple[PlanRequest, PlannedProgramme]:
     """The plan asked for, or the user's current one (re-planned, once they have re-planned)."""
     if request is None:
-        mine = current.plans(paths.state_dir(), paths.user_programmes_dir(), paths.cache_dir())
+        mine = current_plans()
         return mine.request, mine.current
     return request, make_plan(request, paths.user_programmes_dir(), paths.cache_dir())
 
@@ -56,6 +57,8 @@ def schedule(
     holiday_study: options.HolidayStudy = DEFAULTS.holiday_study,
     no_estimates: options.NoEstimates = not DEFAULTS.allow_estimates,
     busy: options.Busy = None,
+    latest: options.Latest = DEFAULTS.latest,
+    buffer: options.Buffer = DEFAULTS.buffer_minutes,
 ) -> None:
     """Lay a programme out week by week from a start month, around school terms and holidays.
 
@@ -66,7 +69,7 @@ def schedule(
     """
     choices = PlanChoices(
         calendar, terms, cohort, study_days, study_time, session_hours, weekly_cap, block,
-        holiday_study, no_estimates, busy,
+        holiday_study, no_estimates, busy, latest, buffer,
     )  # fmt: skip
     asked = choices.request(programme, start)
     request, planned = _planned(asked)
@@ -143,6 +146,8 @@ def export(
     holiday_study: options.HolidayStudy = DEFAULTS.holiday_study,
     no_estimates: options.NoEstimates = not DEFAULTS.allow_estimates,
     busy: options.Busy = None,
+    latest: options.Latest = DEFAULTS.latest,
+    buffer: options.Buffer = DEFAULTS.buffer_minutes,
 ) -> None:
     """Export a plan as an iCalendar (.ics) file for Google Calendar, Outlook or Apple Calendar.
 
@@ -159,7 +164,7 @@ def export(
     generated_at = export_time()
     choices = PlanChoices(
         calendar, terms, cohort, study_days, study_time, session_hours, weekly_cap, block,
-        holiday_study, no_estimates, busy,
+        holiday_study, no_estimates, busy, latest, buffer,
     )  # fmt: skip
     request, planned = _planned(choices.request(programme, start))
     plan = planned.plan

@@ -7,13 +7,13 @@ from typing import Annotated
 
 import typer
 
-from npqplan import current, formats, paths, progress, replan, store
+from npqplan import current, formats, paths, progress, scheduling, store
 from npqplan.cli import options
 from npqplan.cli.options import LogFormat, ReportFormat
 from npqplan.cli.output import emit, stdout
+from npqplan.cli.state import current_plans
 from npqplan.errors import UsageError
 from npqplan.render import progress as render
-from npqplan.request import preferences_of
 
 app = typer.Typer()
 
@@ -90,7 +90,7 @@ def _add(
     text = options.note(note)
     now = options.today_from(today)
     day = options.day_on(on) if on is not None else now
-    plan = current.plans(state, paths.user_programmes_dir(), paths.cache_dir()).current.plan
+    plan = current_plans().current.plan
     try:
         name = progress.match_component(component, plan) if component is not None else None
     except UsageError as error:
@@ -115,7 +115,7 @@ def status(
     """
     now = options.today_from(today)
     state = paths.state_dir()
-    found = current.plans(state, paths.user_programmes_dir(), paths.cache_dir())
+    found = current_plans()
     report = progress.progress(
         found.current.plan,
         found.scheduled.plan,
@@ -142,19 +142,19 @@ def replan_command(
     """
     now = options.today_from(today)
     state = paths.state_dir()
-    found = current.plans(state, paths.user_programmes_dir(), paths.cache_dir())
-    old = found.current.plan
+    found = current_plans()
+    old = found.current
     done = progress.done_by_component(store.log_entries(state), now)
-    new = replan.replan(old, found.current.calendar, done, now, preferences_of(found.request))
-    moved = replan.changes(old, new)
-    missed = replan.missed_events(old, done, now)
+    new = scheduling.replan(old.plan, old.programme, old.calendar, done, now, old.preferences)
+    moved = scheduling.changes(old.plan, new)
+    missed = scheduling.missed_events(old.plan.sessions, done, now)
     if not moved:
         stdout.print(f"Nothing to re-plan: no hours are owed on {now.isoformat()}.")
         for line in render.missed_lines(missed):
             stdout.print(line)
         return
-    hours = replan.moved_hours(old, new, now)
-    stdout.print(render.replan_view(old, new, moved, hours, now, missed))
+    minutes = scheduling.moved_minutes(old.plan, new, now)
+    stdout.print(render.replan_view(old.plan, new, moved, minutes / 60, now, missed))
     if not yes:
         if not sys.stdin.isatty():
             raise UsageError(
@@ -164,5 +164,6 @@ def replan_command(
         if not typer.confirm("Save this re-plan?", default=False):
             stdout.print("Not saved.")
             return
-    store.save_replan(state, found.request, found.base, now, new)
+    saved = store.StoredReplan(now, done, current.input_digests(old), new)
+    store.save_replan(state, found.request, found.base, saved)
     stdout.print("Saved: schedule, check-hours and export now use the re-planned plan.")

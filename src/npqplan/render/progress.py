@@ -21,7 +21,7 @@ from npqplan.progress import (
 )
 from npqplan.render.tables import indented, table
 from npqplan.render.words import day_text, describe_session, hours_text
-from npqplan.replan import Change
+from npqplan.scheduling import Change
 from npqplan.schema import ComponentKind, IfMissed
 
 BAR_WIDTH = 20

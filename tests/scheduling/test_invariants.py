@@ -16,10 +16,9 @@ from pydantic import ValidationError
 from npqplan.calendar import SchoolCalendar, build_calendar, england_bank_holidays
 from npqplan.errors import ScheduleError
 from npqplan.loader import load_file
-from npqplan.plan import Preferences, to_units
-from npqplan.replan import replan
+from npqplan.plan import Preferences
 from npqplan.request import bundled_calendar_path
-from npqplan.scheduler import FixedDates, build_plan
+from npqplan.scheduling import FixedDates, build_plan, replan
 from npqplan.schema import ComponentKind, Delivery, Programme, TermDatesFile
 
 LIVE_KINDS = [k for k in ComponentKind if k is not ComponentKind.ASSESSMENT]
@@ -31,6 +30,10 @@ def kent() -> SchoolCalendar:
     return build_calendar(
         dates, date(2023, 8, 1), date(2030, 8, 31), england_bank_holidays(2023, 2031)
     )
+
+
+def _minutes(hours: float | None) -> int | None:
+    return None if hours is None else round(hours * 60)
 
 
 @st.composite
@@ -94,14 +97,16 @@ def programmes(draw: st.DrawFn, start: date) -> Programme:
 
 @st.composite
 def preferences(draw: st.DrawFn) -> Preferences:
-    session_hours = draw(st.sampled_from([0.25, 0.5, 1.0, 1.5, 2.0]))
-    latest = 23 * 60 - int(session_hours * 60)
-    minutes = draw(st.integers(6 * 4, latest // 15)) * 15
+    session_minutes = draw(st.sampled_from([15, 30, 60, 90, 120]))
+    latest = draw(st.sampled_from([time(21, 30), time(22, 0), time(23, 0)]))
+    last_start = latest.hour * 60 + latest.minute - session_minutes
+    minutes = draw(st.integers(6 * 4, last_start // 15)) * 15
     return Preferences(
         study_days=tuple(sorted(draw(st.sets(st.integers(0, 4), min_size=1)))),
         study_time=time(minutes // 60, minutes % 60),
-        session_hours=session_hours,
-        weekly_cap=draw(st.sampled_from([None, 0.5, 1.0, 2.0, 4.0])),
+        session_minutes=session_minutes,
+        latest=latest,
+        weekly_cap_minutes=_minutes(draw(st.sampled_from([None, 0.5, 1.0, 2.0, 4.0]))),
         holiday_study=draw(st.booleans()),
     )
 
@@ -137,16 +142,19 @@ def test_any_programme_gives_a_plan_that_keeps_its_rules_or_a_clean_refusal(
         event(f"refused: {refused.message.split(';')[0][-40:]}")
         return  # a clean refusal: exit 2 with what could not be done
     event("planned")
-    assert sum(to_units(s.hours) for s in plan.sessions) == to_units(programme.total_hours)
+    assert plan.total_minutes == round(programme.total_hours * 60)
     # and any re-plan of it, with some of the hours done, keeps them too
     today = plan.start + timedelta(days=days_in)
-    done = {s.component: s.hours * share_done for s in plan.sessions if s.day < today}
-    done = {name: round(hours * 4) / 4 for name, hours in done.items()}
+    done: dict[str | None, int] = {}
+    for session in plan.sessions:
+        if session.day < today:
+            done[session.component] = done.get(session.component, 0) + session.minutes
+    done = {name: round(minutes * share_done / 5) * 5 for name, minutes in done.items()}
     try:
-        again = replan(plan, kent(), done, today, prefs)
+        again = replan(plan, programme, kent(), done, today, prefs)
     except ScheduleError:
         return
-    assert again.total_hours == plan.total_hours
+    assert again.total_minutes == plan.total_minutes
 
 
 def programme_with(*components: dict[str, Any]) -> dict[str, Any]:

@@ -12,13 +12,14 @@ from hypothesis import strategies as st
 from npqplan.calendar import SchoolCalendar
 from npqplan.errors import ScheduleError
 from npqplan.formats import plan_json
-from npqplan.plan import LATEST_END, Plan, Preferences, monday_of
-from npqplan.scheduler import build_plan, step_minutes
+from npqplan.plan import Plan, Preferences, monday_of
+from npqplan.scheduling import build_plan
+from npqplan.scheduling.units import step_minutes
 from npqplan.schema import Delivery, Programme
 from tests.planning import calendar, programme
 
-PROGRAMMES = sorted((Path(__file__).parents[1] / "programmes").glob("*.yaml"))
-NPQEL = Path(__file__).parents[1] / "programmes" / "npqel.yaml"
+PROGRAMMES = sorted((Path(__file__).parents[2] / "programmes").glob("*.yaml"))
+NPQEL = Path(__file__).parents[2] / "programmes" / "npqel.yaml"
 # Every month of the year once; the property test below draws any start day from 2023 to 2027.
 START_MONTHS = [date(2024 + (month < 9), month, 1) for month in (*range(9, 13), *range(1, 9))]
 
@@ -74,7 +75,7 @@ def check_invariants(
                 assert session.start < session.end, session
             if session.delivery is Delivery.SELF_DIRECTED and not session.all_day:
                 assert session.end is not None
-                assert session.end <= LATEST_END, session
+                assert session.end <= prefs.latest, session
                 assert session.day.weekday() in prefs.study_days, session
 
 
@@ -93,6 +94,10 @@ weekday_sets = st.lists(st.integers(0, 4), min_size=1, max_size=5, unique=True).
 )
 
 
+def _minutes(hours: float | None) -> int | None:
+    return None if hours is None else round(hours * 60)
+
+
 @st.composite
 def preferences(draw: st.DrawFn) -> Preferences:
     blocked_start = draw(st.dates(date(2023, 9, 1), date(2028, 12, 31)))
@@ -100,8 +105,8 @@ def preferences(draw: st.DrawFn) -> Preferences:
     return Preferences(
         study_days=draw(weekday_sets),
         study_time=time(draw(st.integers(6, 21)), draw(st.sampled_from([0, 15, 30, 45]))),
-        session_hours=draw(st.sampled_from([0.5, 0.75, 1.0, 1.5, 2.0])),
-        weekly_cap=draw(st.sampled_from([None, 1.0, 1.5, 2.0, 3.0])),
+        session_minutes=round(draw(st.sampled_from([0.5, 0.75, 1.0, 1.5, 2.0])) * 60),
+        weekly_cap_minutes=_minutes(draw(st.sampled_from([None, 1.0, 1.5, 2.0, 3.0]))),
         blocked=frozenset(blocked_start + timedelta(days=n) for n in range(blocked_days)),
         holiday_study=draw(st.booleans()),
     )
@@ -147,8 +152,8 @@ SELF_KINDS = {"self-study", "journal", "audit", "project", "briefing"}
 
 
 def test_a_cap_too_small_for_the_hours_is_reported_not_dropped() -> None:
-    source = programme(Path(__file__).parents[1] / "programmes" / "npqel.yaml")
-    prefs = Preferences(weekly_cap=0.25)
+    source = programme(Path(__file__).parents[2] / "programmes" / "npqel.yaml")
+    prefs = Preferences(weekly_cap_minutes=15)
     plan = build_plan(source, calendar("kent"), start=date(2024, 9, 1), preferences=prefs)
     assert plan.total_hours == source.total_hours
     assert any("does not fit under the 0.25 h weekly cap" in w for w in plan.warnings)

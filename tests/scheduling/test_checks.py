@@ -33,7 +33,7 @@ def refused(planned: PlannedProgramme, plan: Plan, prefs: Preferences | None = N
     with pytest.raises(BrokenPlanError) as caught:
         check_plan(
             plan,
-            hours=planned.programme.total_hours,
+            minutes=round(planned.programme.total_hours * 60),
             calendar=planned.calendar,
             preferences=prefs or Preferences(),
         )
@@ -45,7 +45,7 @@ def refused(planned: PlannedProgramme, plan: Plan, prefs: Preferences | None = N
 def test_a_plan_as_scheduled_keeps_every_rule(planned: PlannedProgramme) -> None:
     check_plan(
         planned.plan,
-        hours=planned.programme.total_hours,
+        minutes=round(planned.programme.total_hours * 60),
         calendar=planned.calendar,
         preferences=Preferences(),
     )
@@ -54,7 +54,7 @@ def test_a_plan_as_scheduled_keeps_every_rule(planned: PlannedProgramme) -> None
 def faults(planned: PlannedProgramme, plan: Plan) -> list[str]:
     return plan_faults(
         plan,
-        hours=planned.programme.total_hours,
+        minutes=round(planned.programme.total_hours * 60),
         calendar=planned.calendar,
         preferences=Preferences(),
     )
@@ -62,13 +62,13 @@ def faults(planned: PlannedProgramme, plan: Plan) -> list[str]:
 
 def test_hours_lost_or_invented_are_refused(planned: PlannedProgramme) -> None:
     first = next(s for s in planned.plan.sessions if not s.fixed and not s.all_day)
-    plan = with_session(planned.plan, 0, hours=first.hours + 0.25)
+    plan = with_session(planned.plan, 0, minutes=first.minutes + 15)
     assert "the sessions hold 93.25 h, not the programme's 93 h" in refused(planned, plan)
 
 
 def test_a_session_of_no_or_negative_length_is_refused(planned: PlannedProgramme) -> None:
-    for hours in (0.0, -0.5, 0.1):
-        plan = with_session(planned.plan, 0, hours=hours)
+    for minutes in (0, -30, 6):
+        plan = with_session(planned.plan, 0, minutes=minutes)
         assert any("not a positive number of 5-minute steps" in f for f in faults(planned, plan))
 
 
@@ -96,5 +96,8 @@ def test_a_blocked_day_is_refused_unless_the_provider_fixed_it(planned: PlannedP
     assert f"falls on a blocked day ({first.day})" in refused(planned, planned.plan, prefs)
     fixed = with_session(planned.plan, 0, fixed=True)
     check_plan(
-        fixed, hours=planned.programme.total_hours, calendar=planned.calendar, preferences=prefs
+        fixed,
+        minutes=round(planned.programme.total_hours * 60),
+        calendar=planned.calendar,
+        preferences=prefs,
     )

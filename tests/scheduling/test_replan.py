@@ -13,16 +13,45 @@ from hypothesis import strategies as st
 
 from npqplan.calendar import SchoolCalendar
 from npqplan.errors import ScheduleError
-from npqplan.plan import LATEST_END, Plan, Preferences, Session, monday_of, to_units
-from npqplan.replan import (
-    REPLAN_NOTE,
-    changes,
-    missed_events,
-    moved_hours,
-    replan,
-)
+from npqplan.plan import Plan, Preferences, Session, monday_of
 from npqplan.request import PlannedProgramme, PlanRequest, make_plan, preferences_of
-from npqplan.scheduler import FixedDates, build_plan
+from npqplan.scheduling import (
+    REPLAN_NOTE,
+    FixedDates,
+    build_plan,
+    changes,
+    moved_minutes,
+)
+from npqplan.scheduling import missed_events as missed_in
+from npqplan.scheduling import replan as engine_replan
+
+
+def in_minutes(done: dict[str | None, float]) -> dict[str | None, int]:
+    return {name: round(hours * 60) for name, hours in done.items()}
+
+
+def replan(
+    plan: Plan,
+    found: PlannedProgramme,
+    done: dict[str | None, float],
+    today: date,
+    prefs: Preferences,
+) -> Plan:
+    """The engine's re-plan, with hours logged given in hours as these examples speak."""
+    return engine_replan(plan, found.programme, found.calendar, in_minutes(done), today, prefs)
+
+
+def missed_events(plan: Plan, done: dict[str | None, float], today: date) -> list[Session]:
+    return missed_in(plan.sessions, in_minutes(done), today)
+
+
+def moved_hours(old: Plan, new: Plan, today: date) -> float:
+    return moved_minutes(old, new, today) / 60
+
+
+def to_units(hours: float) -> int:
+    return round(hours * 12)
+
 
 FIXED = {
     ("Term one", "Coaching"): FixedDates((date(2024, 9, 25), date(2024, 11, 27)), time(15, 30)),
@@ -50,7 +79,7 @@ def planned(kind: str) -> tuple[PlannedProgramme, Preferences]:
             fixed_dates=FIXED,
             assessment_start=date(2026, 3, 9),
         )
-        return PlannedProgramme(base.entry, base.calendar, plan), prefs
+        return PlannedProgramme(base.entry, base.calendar, plan, prefs), prefs
     if kind == "npqel":
         request = PlanRequest(programme="npqel", start="2024-09")
     elif kind == "holidays":
@@ -114,7 +143,7 @@ def test_nothing_owed_leaves_the_plan_as_it_was() -> None:
     plan = found.plan
     today = date(2024, 10, 1)
     done: dict[str | None, float] = {None: 100.0}
-    assert replan(plan, found.calendar, done, today, prefs) == plan
+    assert replan(plan, found, done, today, prefs) == plan
 
 
 def test_a_session_owed_whole_moves_ahead_and_keeps_its_identity() -> None:
@@ -123,7 +152,7 @@ def test_a_session_owed_whole_moves_ahead_and_keeps_its_identity() -> None:
     today = date(2024, 9, 23)
     # Everything before today was done except the audit's second half hour.
     done: dict[str | None, float] = {"Online induction conference": 4, "Leadership audit": 0.5}
-    new = replan(plan, found.calendar, done, today, prefs)
+    new = replan(plan, found, done, today, prefs)
     before, after = by_identity(plan), by_identity(new)
     moved = after["Term one/Leadership audit/2"]
     assert before["Term one/Leadership audit/2"].day == date(2024, 9, 17)
@@ -148,7 +177,7 @@ def test_a_session_owed_in_part_stays_shorter_and_the_rest_moves_as_a_new_occurr
     assert (last.day, last.hours) == (date(2025, 2, 11), 1)
     due = sum(s.hours for s in plan.sessions if s.component == name and s.day < today)
     everything = {s.component: 100.0 for s in plan.sessions}
-    new = replan(plan, found.calendar, {**everything, name: due - 0.5}, today, prefs)
+    new = replan(plan, found, {**everything, name: due - 0.5}, today, prefs)
     after = by_identity(new)
     kept = after[last.identity]
     assert (kept.day, kept.start, kept.hours) == (last.day, last.start, 0.5)
@@ -170,7 +199,7 @@ def test_a_missed_live_event_stays_where_it_was_and_is_listed_as_missed() -> Non
         s.component: 100.0 for s in plan.sessions if s.component != residential.component
     }
     done[None] = 50.0
-    new = replan(plan, found.calendar, done, today, prefs)
+    new = replan(plan, found, done, today, prefs)
     assert new == plan, "nothing self-directed is owed, and the residential does not move"
     assert missed_events(plan, done, today) == [residential]
     induction = next(s for s in plan.sessions if s.component == "Online induction conference")
@@ -184,7 +213,7 @@ def test_fixed_sessions_never_move_and_a_missed_one_keeps_its_place_with_the_hou
     fixed = [s for s in plan.sessions if s.fixed]
     assert {s.component for s in fixed} >= {"Coaching", "Peer Learning Group"}
     today = date(2025, 1, 20)
-    new = replan(plan, found.calendar, {}, today, prefs)
+    new = replan(plan, found, {}, today, prefs)
     after = by_identity(new)
     first_coaching = after["Term one/Coaching/1"]
     assert (first_coaching.day, first_coaching.start) == (date(2024, 9, 25), time(15, 30))
@@ -204,7 +233,7 @@ def test_hours_logged_without_a_component_pay_off_the_oldest_owed_work_first() -
     plan = found.plan
     today = date(2024, 9, 23)
     done: dict[str | None, float] = {"Online induction conference": 4, None: 0.5}
-    new = replan(plan, found.calendar, done, today, prefs)
+    new = replan(plan, found, done, today, prefs)
     before, after = by_identity(plan), by_identity(new)
     # The audit owed 1 h over two sessions; the older half hour was paid for.
     assert after["Term one/Leadership audit/1"] == before["Term one/Leadership audit/1"]
@@ -215,14 +244,15 @@ def test_no_days_left_to_catch_up_in_is_an_error() -> None:
     found, prefs = planned("npqel")
     plan = found.plan
     with pytest.raises(ScheduleError, match="no study days are left"):
-        replan(plan, found.calendar, {}, plan.end + timedelta(days=1), prefs)
+        replan(plan, found, {}, plan.end + timedelta(days=1), prefs)
 
 
 def test_after_the_taught_programme_catch_up_goes_before_the_plan_ends() -> None:
     found, prefs = planned("npqel")
     plan = found.plan
     today = plan.taught_end + timedelta(days=1)
-    new = replan(plan, found.calendar, {None: 20}, today, prefs)
+    # 5 h owed: the study evenings left (two, to 21:30) hold them; 13 h they would not.
+    new = replan(plan, found, {None: 28}, today, prefs)
     added = [s for s in new.sessions if s not in plan.sessions and s.day >= today]
     assert added
     assert all(s.day <= plan.end for s in added)
@@ -233,8 +263,8 @@ def test_the_same_input_gives_the_same_plan() -> None:
     found, prefs = planned("busy")
     today = date(2025, 5, 7)
     done: dict[str | None, float] = {None: 3.25}
-    first = replan(found.plan, found.calendar, done, today, prefs)
-    second = replan(found.plan, found.calendar, done, today, prefs)
+    first = replan(found.plan, found, done, today, prefs)
+    second = replan(found.plan, found, done, today, prefs)
     assert first == second
     assert first != found.plan
 
@@ -267,13 +297,13 @@ def test_replan_keeps_hours_fixed_events_and_the_future_and_leaves_nothing_owed(
     found, prefs = planned(kind)
     plan, calendar = found.plan, found.calendar
     if cap_hours is not None:
-        plan = replace(plan, weekly_cap=cap_hours)
+        plan = replace(plan, weekly_cap_minutes=round(cap_hours * 60))
     owed = owed_units(plan, done, today)
     try:
-        new = replan(plan, calendar, done, today, prefs)
+        new = replan(plan, found, done, today, prefs)
     except ScheduleError:
         # only when the evenings left in the plan cannot hold what is owed
-        assert owed > evening_room(plan, calendar, prefs, today)
+        assert owed > evening_room(plan, calendar, prefs, today, plan.end)
         return
     before, after = by_identity(plan), by_identity(new)
 
@@ -310,7 +340,7 @@ def test_replan_keeps_hours_fixed_events_and_the_future_and_leaves_nothing_owed(
             assert not session.fixed
             assert session.start is not None
             assert session.end is not None
-            assert prefs.study_time <= session.start < session.end <= LATEST_END
+            assert prefs.study_time <= session.start < session.end <= prefs.latest
 
     # the cap holds wherever the hours owed fit under it in the taught weeks left
     assert to_units(moved_hours(plan, new, today)) == owed
@@ -318,7 +348,10 @@ def test_replan_keeps_hours_fixed_events_and_the_future_and_leaves_nothing_owed(
     cap = to_units(plan.weekly_cap)
     last = max(today, plan.taught_end)
     weeks = {monday_of(s_day) for s_day in catch_up_days(calendar, prefs, today, last)}
-    room = sum(max(0, cap - old_load[w]) for w in weeks)
+    room = sum(
+        max(0, min(cap - old_load[w], evening_room(plan, calendar, prefs, w, w + timedelta(6))))
+        for w in weeks
+    )
     if owed <= room:
         for monday, hours in new_load.items():
             assert hours <= max(cap, old_load[monday]), monday
@@ -339,26 +372,30 @@ def catch_up_days(
     calendar: SchoolCalendar, prefs: Preferences, first: date, last: date
 ) -> list[date]:
     days = (first + timedelta(days=n) for n in range((last - first).days + 1))
-    return [day for day in days if usable(day, calendar, prefs)]
+    # catch-up keeps to the study days, as a first plan's self-study does
+    return [d for d in days if usable(d, calendar, prefs) and d.weekday() in prefs.study_days]
 
 
-def evening_room(plan: Plan, calendar: SchoolCalendar, prefs: Preferences, today: date) -> int:
-    """Quarter hours free from the study time (or a day's last session) to 23:00, to the end."""
+def evening_room(
+    plan: Plan, calendar: SchoolCalendar, prefs: Preferences, first: date, last: date
+) -> int:
+    """5-minute steps free from the study time (or a day's last session) to the latest end."""
     ends: dict[date, list[time]] = defaultdict(list)
     for session in plan.sessions:
         if session.end is not None and not session.all_day:
             ends[session.day].append(session.end)
     room = 0
-    for day in catch_up_days(calendar, prefs, today, plan.end):
+    latest = prefs.latest.hour * 60 + prefs.latest.minute
+    for day in catch_up_days(calendar, prefs, max(first, plan.start), min(last, plan.end)):
         start = max([prefs.study_time, *ends[day]])
-        room += max(0, (LATEST_END.hour * 60 - start.hour * 60 - start.minute) // 15)
+        room += max(0, (latest - start.hour * 60 - start.minute) // 5)
     return room
 
 
 def test_a_busy_plan_overflows_the_cap_only_when_it_must() -> None:
     found, prefs = planned("npqel")
-    plan = replace(found.plan, weekly_cap=0.5)
+    plan = replace(found.plan, weekly_cap_minutes=30)
     today = date(2025, 6, 2)
-    new = replan(plan, found.calendar, {}, today, prefs)
+    new = replan(plan, found, {}, today, prefs)
     assert units(new) == units(plan)
     assert "go over the 0.5 h weekly cap" in new.warnings[-1]

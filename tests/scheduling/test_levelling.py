@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from npqplan.scheduler import level_fill
+from npqplan.scheduling.levelling import level_fill
 
 MONDAY = date(2024, 9, 2)
 
