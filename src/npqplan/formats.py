@@ -62,6 +62,7 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "warnings": list(plan.warnings),
         "notes": list(plan.notes),
         "moved_for_busy": plan.moved_for_busy,
+        "clashes": [session_dict(s) for s in plan.clashes],
         "weeks": [week_dict(w) for w in plan.weeks],
     }
 
@@ -182,6 +183,7 @@ def hours_report_dict(report: HoursReport) -> dict[str, Any]:
             for w in report.windows
         ],
         "peak_week": {"week_start": peak.week_start.isoformat(), "hours": json_hours(peak.hours)},
+        "clashes": [session_dict(s) for s in plan.clashes],
         "weeks_over": [f.week.week_start.isoformat() for f in report.weeks_over],
         "weeks_under": [f.week.week_start.isoformat() for f in report.weeks_under],
         "flagged_weeks": [

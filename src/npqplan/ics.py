@@ -20,7 +20,7 @@ import icalendar
 
 from npqplan.plan import ExportedEvent, Plan, Session
 from npqplan.render.words import hours_text
-from npqplan.schema import ComponentKind, Delivery
+from npqplan.schema import ComponentKind, Delivery, IfMissed
 
 TZID = "Europe/London"
 LONDON = ZoneInfo(TZID)
@@ -36,6 +36,8 @@ _VERB_BY_KIND = {
     ComponentKind.PROJECT: "Work on",
 }
 _VERB_BY_DELIVERY = {Delivery.ONLINE: "Join online", Delivery.IN_PERSON: "Attend"}
+# What catch-up for a missed live session is done from, as the provider offers it.
+_CATCH_UP_OFFER = {IfMissed.RECORDING: "recording", IfMissed.MATERIALS: "materials"}
 
 
 @dataclass(frozen=True)
@@ -69,14 +71,19 @@ def calendar_name(plan: Plan) -> str:
 
 
 def summary(session: Session) -> str:
-    """What to do, in a few words: `Study: Online self-directed study`."""
+    """What to do, in a few words: `Study: Online self-directed study`, or for work a re-plan
+    moved, `Catch up: Community (recording)`."""
+    if session.catch_up:
+        offer = _CATCH_UP_OFFER.get(session.if_missed) if session.if_missed else None
+        return f"Catch up: {session.component}" + (f" ({offer})" if offer else "")
     verb = _VERB_BY_KIND.get(session.kind) or _VERB_BY_DELIVERY.get(session.delivery, "Study")
     return f"{verb}: {session.component}"
 
 
 def description(plan: Plan, session: Session) -> str:
+    how = "catch-up, self-study" if session.catch_up else session.delivery.value
     lines = [
-        f"Component: {session.component} ({session.kind.value}, {session.delivery.value})",
+        f"Component: {session.component} ({session.kind.value}, {how})",
         f"Hours: {hours_text(session.hours)}"
         + ("" if session.minutes % 15 == 0 else f" ({session.minutes} min)"),
         f"Term: {session.term}",

@@ -72,6 +72,10 @@ def summary(report: HoursReport) -> Group:
     if busiest is not None:
         rows.append(("Busiest run", f"{_window(busiest)}, without a day event"))
     rows.append(("Out of school", _out_of_school(report)))
+    for clash in plan.clashes:
+        rows.append(
+            ("Clash", f"{clash.component} on {day_text(clash.day)} (fixed) meets your calendar")
+        )
     over = len(report.weeks_over)
     excused = sum(1 for f in report.weeks_over if f.excused)
     rows.append(

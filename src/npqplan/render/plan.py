@@ -72,9 +72,19 @@ def plan_header(plan: Plan) -> Group:
                 "in your own calendar"
             )
         )
+    lines += [Text(line, style="yellow") for line in clash_lines(plan)]
     for warning in plan.warnings:
         lines.append(Text(f"Note: {warning}", style="yellow"))
     return Group(*lines)
+
+
+def clash_lines(plan: Plan) -> list[str]:
+    """Fixed sessions on a busy time of the person's own calendar: theirs to decide."""
+    return [
+        f"Clash:     {s.component} on {day_text(s.day)} (fixed by the provider) meets "
+        "something in your own calendar"
+        for s in plan.clashes
+    ]
 
 
 def _group_name(week: Week) -> str:

@@ -11,6 +11,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
+from npqplan.hours import Verdict, check_hours
 from npqplan.plan import Plan, Session
 from npqplan.progress import (
     ENGAGEMENT_THRESHOLD,
@@ -318,7 +319,7 @@ def replan_view(
     today: date,
     missed: Sequence[Session] = (),
 ) -> Group:
-    """What a re-plan moves, and whether it keeps to the weekly cap, before it is saved."""
+    """What a re-plan moves, and what check-hours will find of the plan once it is saved."""
     before = {week.week_start: week.hours for week in old.weeks}
     over = [
         week
@@ -336,6 +337,13 @@ def replan_view(
             f"No week goes over the {hours_text(new.weekly_cap)} h weekly cap for the catch-up."
         )
     )
+    # The very report check-hours makes, so the preview promises only what it will find.
+    after = check_hours(new)
+    verdict = Text(
+        f"check-hours will find the weekly load {after.verdict.value} its target: "
+        f"{after.reasons[0]}; {after.reasons[1]}.",
+        style="green" if after.verdict is Verdict.WITHIN else "yellow",
+    )
     landed = [c.after for c in found if c.after is not None and c.after.day >= today]
     parts: list[RenderableType] = [
         Text(
@@ -345,6 +353,7 @@ def replan_view(
         ),
         change_table(found),
         cap,
+        verdict,
     ]
     if landed:
         last = max(s.day for s in landed)
