@@ -19,42 +19,10 @@ from npqplan.busyics import read_busy_times
 from npqplan.plan import FINAL_ASSESSMENT, BusyTime, Preferences
 from npqplan.scheduling import build_plan
 from tests.conftest import REPO, RunCli
+from tests.icsfiles import calendar_file, calendar_text
 from tests.planning import calendar, programme
 
 NPQEL = REPO / "programmes" / "npqel.yaml"
-
-VTIMEZONE = """BEGIN:VTIMEZONE
-TZID:Europe/London
-BEGIN:DAYLIGHT
-TZOFFSETFROM:+0000
-TZOFFSETTO:+0100
-DTSTART:19810329T010000
-RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
-TZNAME:BST
-END:DAYLIGHT
-BEGIN:STANDARD
-TZOFFSETFROM:+0100
-TZOFFSETTO:+0000
-DTSTART:19961027T020000
-RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
-TZNAME:GMT
-END:STANDARD
-END:VTIMEZONE
-"""
-
-
-def calendar_text(*events: str) -> str:
-    body = "".join(
-        f"BEGIN:VEVENT\nUID:{n}@test\n{event.strip()}\nEND:VEVENT\n"
-        for n, event in enumerate(events)
-    )
-    text = f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n{VTIMEZONE}{body}END:VCALENDAR\n"
-    return text.replace("\n", "\r\n")
-
-
-def calendar_file(tmp_path: Path, *events: str, name: str = "me.ics") -> str:
-    (tmp_path / name).write_text(calendar_text(*events), encoding="utf-8")
-    return name
 
 
 def plan_json(run_cli: RunCli, *args: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 from npqplan import store
@@ -63,7 +63,9 @@ def saved_request(state_dir: Path) -> PlanRequest:
 def input_digests(planned: PlannedProgramme) -> dict[str, str]:
     """A digest of each input a re-plan rests on, to tell later which of them changed."""
     calendar = planned.calendar
-    busy = sorted(planned.preferences.busy, key=lambda b: (b.day, b.start or 0, b.end or 0))
+    busy = sorted(
+        planned.preferences.busy, key=lambda b: (b.day, b.start or time.min, b.end or time.min)
+    )
     return {
         "programme": _digest(planned.programme.model_dump_json()),
         "calendar": _digest(repr((calendar.terms, sorted(calendar.bank_holidays.items())))),

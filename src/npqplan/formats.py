@@ -26,6 +26,8 @@ def session_dict(session: Session) -> dict[str, Any]:
     return {
         "component": session.component,
         "kind": session.kind.value,
+        "delivery": session.delivery.value,
+        "catch_up": session.catch_up,
         "term": session.term,
         "date": session.day.isoformat(),
         "end_date": session.end_date.isoformat(),

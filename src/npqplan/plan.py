@@ -85,6 +85,9 @@ class Session:
     counts_for_engagement: bool = True
     # Study a re-plan made to make up for work owed: a missed live session becomes self-study.
     catch_up: bool = False
+    # A session the plan only pencilled in, moved to another slot off the person's own busy
+    # times: when it is held is theirs to arrange, so it is never counted as missed.
+    moved_off_busy: bool = False
 
     @property
     def hours(self) -> float:

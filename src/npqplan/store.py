@@ -530,6 +530,7 @@ def session_record(session: Session) -> dict[str, Any]:
         "if_missed": session.if_missed.value if session.if_missed else None,
         "counts_for_engagement": session.counts_for_engagement,
         "catch_up": session.catch_up,
+        "moved_off_busy": session.moved_off_busy,
     }
 
 
@@ -552,6 +553,7 @@ def session_from_record(data: Mapping[str, Any]) -> Session:
         if_missed=IfMissed(data["if_missed"]) if data.get("if_missed") else None,
         counts_for_engagement=bool(data.get("counts_for_engagement", True)),
         catch_up=bool(data.get("catch_up", False)),
+        moved_off_busy=bool(data.get("moved_off_busy", False)),
     )
 
 

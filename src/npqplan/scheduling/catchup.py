@@ -151,12 +151,16 @@ def missed_events(plan_sessions: Sequence[Session], done: Done, today: date) -> 
     """Live and in-person sessions before `today` that the minutes logged against their
     component do not cover, oldest first: the latest of a component's sessions count as the
     missed ones. Minutes logged without a component pay for none of them: nobody attends an
-    event by logging. A session made catch-up is self-study, and never listed here."""
+    event by logging. A session made catch-up is self-study, and one moved off the person's
+    busy times is theirs to arrange: neither is listed here."""
     past = sorted(
         (
             s
             for s in plan_sessions
-            if s.day < today and not s.can_be_caught_up and s.kind is not ComponentKind.ASSESSMENT
+            if s.day < today
+            and not s.can_be_caught_up
+            and not s.moved_off_busy
+            and s.kind is not ComponentKind.ASSESSMENT
         ),
         key=in_order,
     )

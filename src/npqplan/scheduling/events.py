@@ -4,6 +4,7 @@ events on a run of school days, each week's event kept a week from the next wher
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from npqplan.errors import ScheduleError
@@ -75,11 +76,12 @@ def add_default(
     for index in order:
         slot = fit_in_week(ctx, ledger, component, weeks[index], steps, not_before)
         if slot is not None:
+            session = session_of(component, term, slot, ctx.minutes(steps), fixed=False)
             if ctx.days.prefs.busy and slot != _first_choice(
                 ctx, ledger, component, [weeks[i] for i in order], steps, not_before
             ):
                 ledger.moved_for_busy += 1
-            session = session_of(component, term, slot, ctx.minutes(steps), fixed=False)
+                session = replace(session, moved_off_busy=True)
             spaced = component.cadence is None or component.is_live
             ledger.record_event(session, slot, spaced=spaced)
             return

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from npqplan.calendar import SchoolCalendar
 from npqplan.checks import check_plan
@@ -148,17 +148,30 @@ def _sittings(
     made: list[Session] = []
 
     def place(monday: date, budget: int, crumbs_from: int) -> int:
-        shares = _shares(remaining, budget, crumbs_from)
-        for sitting in sittings_in_week(ctx, ledger, monday, sorted(shares)):
-            piece = pieces[sitting.key]
-            if piece.keeps_identity and sitting.key not in identity_used:
-                identity_used.add(sitting.key)
-                occurrence = piece.source.occurrence
+        shares = sorted(_shares(remaining, budget, crumbs_from))
+        # One work's pieces of a week go together, as a first plan's do: the oldest piece
+        # (or one owed whole, keeping its identity) names the sittings they make.
+        works: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for position, _ in shares:
+            source = pieces[position].source
+            works[(source.term, source.component)].append(position)
+        steps = dict.fromkeys(works, 0)
+        for position, units in shares:
+            source = pieces[position].source
+            steps[(source.term, source.component)] += units
+        taken = _self_study_by_day(ledger, monday)
+        placed = sittings_in_week(ctx, ledger, monday, list(steps.items()), taken)
+        for sitting in placed:
+            positions = works[sitting.key]
+            whole = [p for p in positions if pieces[p].keeps_identity and p not in identity_used]
+            position = whole[0] if whole else positions[0]
+            if whole:
+                identity_used.add(position)
+                occurrence = pieces[position].source.occurrence
             else:
-                key = (piece.source.term, piece.source.component)
-                occurrences[key] += 1
-                occurrence = occurrences[key]
-            session = _catch_up(ctx, piece.source, sitting, occurrence)
+                occurrences[sitting.key] += 1
+                occurrence = occurrences[sitting.key]
+            session = _catch_up(ctx, pieces[position].source, sitting, occurrence)
             ledger.take_evening(session)
             made.append(session)
         return sum(units for _, units in shares)
@@ -178,6 +191,16 @@ def _sittings(
             f"{ctx.days.last_day.isoformat()}; choose more study days or later evenings"
         )
     return made
+
+
+def _self_study_by_day(ledger: Ledger, monday: date) -> dict[date, int]:
+    """Minutes of timed self-study each day of a week already holds."""
+    found: dict[date, int] = defaultdict(int)
+    for session in ledger.sessions:
+        in_week = monday <= session.day < monday + timedelta(days=7)
+        if in_week and not session.is_live and session.start is not None:
+            found[session.day] += session.minutes
+    return found
 
 
 def _shares(remaining: list[int], budget: int, shortest: int) -> list[tuple[int, int]]:
@@ -205,7 +228,9 @@ def _shares(remaining: list[int], budget: int, shortest: int) -> list[tuple[int,
     return shares
 
 
-def _catch_up(ctx: Planning, source: Session, sitting: Sitting[int], occurrence: int) -> Session:
+def _catch_up(
+    ctx: Planning, source: Session, sitting: Sitting[tuple[str, str]], occurrence: int
+) -> Session:
     """A sitting of owed work: self-study wherever the participant studies, called catch-up."""
     minutes = ctx.minutes(sitting.steps)
     return replace(

@@ -4,7 +4,7 @@ shortest sitting where the week's work allows. The same for a first plan and a r
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Generic, TypeVar
@@ -27,14 +27,20 @@ class Sitting(Generic[Key]):
 
 
 def sittings_in_week(
-    ctx: Planning, ledger: Ledger, monday: date, shares: Sequence[tuple[Key, int]]
+    ctx: Planning,
+    ledger: Ledger,
+    monday: date,
+    shares: Sequence[tuple[Key, int]],
+    taken: Mapping[date, int] | None = None,
 ) -> list[Sitting[Key]]:
     """`shares` (work, steps) of one week as sittings, in the order they are made.
 
     Study days take pieces in turn; another study day, or part of a piece, only when an
     evening would run past the latest end. An evening the person's own calendar cuts short
     comes after the others, so sessions are not stacked late while another evening is free.
-    Pieces of one work that meet on an evening join into one sitting.
+    Pieces of one work that meet on an evening join into one sitting. Given the minutes of
+    study each day already holds (`taken`: a re-plan's sittings still to come), the day that
+    holds least goes first, so catch-up does not pile onto one evening.
     """
     size = max(1, ctx.steps(ctx.days.prefs.session_minutes))
     shortest = max(1, -(-ctx.shortest // ctx.step))
@@ -52,12 +58,16 @@ def sittings_in_week(
     placed: dict[tuple[date, Key], Sitting[Key]] = {}
     made: list[tuple[date, Key]] = []
     done: list[Sitting[Key]] = []
+    holding = {day: (taken or {}).get(day, 0) for day in days}
     position = -1
     while waiting:
         key, piece = waiting.pop(0)
         position += 1
         turn = position % len(days)
-        candidates = sorted([*days[turn:], *days[:turn]], key=lambda d: d in cut)
+        candidates = [*days[turn:], *days[:turn]]
+        if taken is not None:
+            candidates.sort(key=lambda d: holding[d])
+        candidates.sort(key=lambda d: d in cut)
         day = next((d for d in candidates if room(d) >= piece), None)
         if day is None:
             day = max(candidates, key=room)
@@ -77,6 +87,7 @@ def sittings_in_week(
             placed[(day, key)] = Sitting(key, day, cursor[day], piece)
             made.append((day, key))
         cursor[day] = later_by(cursor[day], ctx.minutes(piece))
+        holding[day] += ctx.minutes(piece)
     return done + [placed[entry] for entry in made]
 
 
