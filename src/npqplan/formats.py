@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from npqplan.backtest import Backtest
 from npqplan.cohort import Candidate, CohortReport
 from npqplan.hours import HoursReport
 from npqplan.plan import Plan, Session, Week
@@ -504,4 +505,23 @@ def candidates_markdown(candidates: Sequence[Candidate], participants: int) -> s
             f"| {candidate.first.isoformat()} | {candidate.last.isoformat()} | "
             f"{candidate.in_term} | {_markdown_cell(_away_text(candidate))} |"
         )
+    return "\n".join(lines) + "\n"
+
+
+def backtest_markdown(result: Backtest) -> str:
+    """The estimator's backtest as the README's table: one row per bundled council-year."""
+    lines = [
+        "| calendar | year | days right | weekdays right | worst holiday shift (days) |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for score in result.scores:
+        year = f"{score.year} (provisional)" if score.provisional else score.year
+        lines.append(
+            f"| {score.council} | {year} | {score.percent:.1f}% | {score.weekday_percent:.1f}% | "
+            f"{score.worst_holiday_shift} |"
+        )
+    lines.append(
+        f"| **all** | | **{result.percent:.1f}%** | **{result.weekday_percent:.1f}%** | "
+        f"{max(s.worst_holiday_shift for s in result.scores)} |"
+    )
     return "\n".join(lines) + "\n"

@@ -236,6 +236,19 @@ def bundled_calendar_path(name: str) -> Path:
     )
 
 
+def bundled_term_dates(cache: caches.ParseCache | None) -> tuple[TermDatesFile, ...]:
+    """Every bundled calendar, loaded once per process: the published years estimates follow."""
+    if not _BUNDLED:
+        _BUNDLED.extend(
+            load_file(bundled_calendar_path(name), TermDatesFile, cache=cache)
+            for name in bundled_calendars()
+        )
+    return tuple(_BUNDLED)
+
+
+_BUNDLED: list[TermDatesFile] = []
+
+
 def load_term_dates(request: PlanRequest, cache: caches.ParseCache | None) -> TermDatesFile:
     if request.terms_file:
         path = Path(request.terms_file)
@@ -290,11 +303,13 @@ def calendar_for(
     """The school calendar a plan of `programme` from `start` needs, bank holidays included."""
     years_needed = math.ceil(programme.duration_months / 12) + 2
     last = date(start.year + years_needed, 8, 31)
+    cache = caches.ParseCache(cache_dir) if cache_dir is not None else None
     return build_calendar(
         term_dates,
         start,
         last,
         bank_holidays(start.year - 1, last.year, cache_dir),
+        bundled_term_dates(cache),
     )
 
 

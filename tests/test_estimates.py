@@ -1,0 +1,79 @@
+"""Estimated years against published ones: every bundled council-year, estimated without that
+council's dates, compared day by day. The README's table is this comparison."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from functools import cache
+
+from npqplan.backtest import Backtest, backtest
+from npqplan.calendar import england_bank_holidays, estimated_year
+from npqplan.formats import backtest_markdown
+from npqplan.request import bundled_term_dates
+from tests.conftest import REPO, RunCli
+
+REGENERATE = os.environ.get("NPQPLAN_REGENERATE_GOLDEN") == "1"
+README = REPO / "README.md"
+TABLE_START = "<!-- backtest table: tests/test_estimates.py writes it -->\n"
+TABLE_END = "<!-- end of backtest table -->\n"
+# Kent's October half-term came a week before every other bundled council's in 2023 and 2025,
+# and in 2025/26 its Easter holiday a week after most: no estimate that follows the other
+# councils can be within 5% of it. Kept here by name so that any other shortfall fails.
+KNOWN_SHORTFALLS = {("kent", "2023/24"), ("kent", "2025/26")}
+
+
+@cache
+def measured() -> Backtest:
+    return backtest(bundled_term_dates(None), england_bank_holidays(2022, 2030))
+
+
+def test_estimated_years_match_published_ones_on_97_percent_of_all_days() -> None:
+    assert measured().percent >= 97
+    assert measured().weekday_percent >= 97
+
+
+def test_every_bundled_year_is_a_case_of_the_backtest() -> None:
+    cases = {(s.council, s.year) for s in measured().scores}
+    bundled = {(c.id, y.year) for c in bundled_term_dates(None) for y in c.years}
+    assert cases == bundled
+
+
+def test_each_council_year_is_estimated_95_percent_right() -> None:
+    short = {(s.council, s.year): round(s.percent, 2) for s in measured().scores if s.percent < 95}
+    assert set(short) <= KNOWN_SHORTFALLS, short
+    assert all(value >= 94 for value in short.values()), short
+
+
+def test_no_estimated_holiday_is_more_than_a_week_from_the_published_one() -> None:
+    shifts = {(s.council, s.year): s.worst_holiday_shift for s in measured().scores}
+    assert max(shifts.values()) <= 7, shifts
+
+
+def test_the_readme_table_is_the_backtest() -> None:
+    text = README.read_text(encoding="utf-8")
+    before, rest = text.split(TABLE_START)
+    _, after = rest.split(TABLE_END)
+    table = backtest_markdown(measured())
+    if REGENERATE:
+        README.write_text(before + TABLE_START + table + TABLE_END + after, encoding="utf-8")
+    assert rest.split(TABLE_END)[0] == table, "NPQPLAN_REGENERATE_GOLDEN=1 if intended"
+
+
+def test_calendars_prints_the_measured_accuracy(run_cli: RunCli) -> None:
+    result = run_cli("calendars")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert f"match published ones on {measured().percent:.1f}% of days" in text
+
+
+def test_a_late_easter_estimate_breaks_up_two_weeks_before_easter_monday() -> None:
+    """Easter Sunday 20 April 2025: nine of twelve councils broke up on Friday 4 April and came
+    back on Tuesday 22 April; the rule alone (no council to follow) does the same."""
+    _, spring, summer = estimated_year(2024)
+    assert (spring.end, summer.start) == (date(2025, 4, 4), date(2025, 4, 22))
+
+
+def test_an_early_easter_estimate_keeps_the_two_weeks_after_easter() -> None:
+    _, spring, summer = estimated_year(2026)  # Easter Sunday 28 March 2027
+    assert (spring.end, summer.start) == (date(2027, 3, 26), date(2027, 4, 12))
