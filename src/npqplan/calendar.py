@@ -82,12 +82,35 @@ class SchoolCalendar:
         """The school years with a term from `first` to `last` that no one published."""
         return sorted({t.year for t in self.terms if t.estimated and _overlaps(t, first, last)})
 
+    def provisional_years(self, first: date, last: date) -> list[str]:
+        """The school years with a term from `first` to `last` that one source alone gives."""
+        return sorted({t.year for t in self.terms if t.provisional and _overlaps(t, first, last)})
+
+    def unsure_on(self, day: date) -> str | None:
+        """ "estimated" or "provisional" when the school year of `day` is, else None."""
+        label = year_label(school_year_of(day))
+        term = next((t for t in self.terms if t.year == label), None)
+        if term is None or not (term.estimated or term.provisional):
+            return None
+        return "estimated" if term.estimated else "provisional"
+
     def describe(self, first: date, last: date) -> str:
-        """The calendar's name, saying which of the years from `first` to `last` are not firm."""
+        """The calendar's name, saying where each of the years from `first` to `last` comes from
+        when it is not this calendar, and which are not firm."""
         used = [t for t in self.terms if _overlaps(t, first, last)]
-        provisional = sorted({t.year for t in used if t.provisional})
+        provisional = self.provisional_years(first, last)
         estimated = self.estimated_years(first, last)
         notes = []
+        origins: dict[str, list[str]] = {}
+        for term in used:
+            if (
+                term.origin
+                and term.origin != self.name
+                and term.year not in origins.get(term.origin, [])
+            ):
+                origins.setdefault(term.origin, []).append(term.year)
+        for origin, years in origins.items():
+            notes.append(f"{origin} for {', '.join(years)}")
         if provisional:
             notes.append(f"provisional dates for {', '.join(provisional)}")
         if estimated:

@@ -1046,6 +1046,8 @@ class _Builder:
                 for (name, cadence), count in self.cadence_counts.items()
             ),
             engagement_rule=(rule.live_percent, rule.self_directed_percent) if rule else None,
+            estimated_years=tuple(self.calendar.estimated_years(self.first_day, last_day)),
+            provisional_years=tuple(self.calendar.provisional_years(self.first_day, last_day)),
         )
 
     def _in_window(self, monday: date) -> bool:
