@@ -168,6 +168,27 @@ def build_calendar(
     return SchoolCalendar(sources[0].name, tuple(terms), dict(bank_holidays))
 
 
+def differing_years(mine: TermDatesFile, other: TermDatesFile) -> list[str]:
+    """The school years both give whose terms and half-terms differ on a weekday (INSET days,
+    which councils leave to each school, aside)."""
+    theirs = {year.year: year for year in other.years}
+    return [
+        year.year
+        for year in mine.years
+        if year.year in theirs and _term_weekdays(year) != _term_weekdays(theirs[year.year])
+    ]
+
+
+def _term_weekdays(year: SchoolYearDates) -> frozenset[date]:
+    days = set()
+    for term in year.terms:
+        for offset in range((term.end - term.start).days + 1):
+            day = term.start + timedelta(days=offset)
+            if day.weekday() < 5 and not any(b.start <= day <= b.end for b in term.breaks):
+                days.add(day)
+    return frozenset(days)
+
+
 def refuse_estimates(calendar: SchoolCalendar, first: date, last: date) -> None:
     """CalendarError naming exactly the school years from `first` to `last` that are estimated."""
     missing = calendar.estimated_years(first, last)
