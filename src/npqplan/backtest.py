@@ -52,13 +52,14 @@ class Backtest:
 
 
 def backtest(calendars: Sequence[TermDatesFile], bank_holidays: Mapping[date, str]) -> Backtest:
-    """Every year of every calendar, estimated from the other calendars only."""
+    """Every published year of every calendar, estimated from the other calendars only (a year
+    marked `assumed`, like those of a setting open all year, is no one's published dates)."""
     scores = []
     for calendar in calendars:
         others = [c for c in calendars if c.id != calendar.id]
-        for year in calendar.years:
+        for year in (y for y in calendar.years if not y.assumed):
             first_year = int(year.year[:4])
-            peers = [y for c in others for y in c.years if y.year == year.year]
+            peers = [y for c in others for y in c.years if y.year == year.year and not y.assumed]
             estimate = estimated_year(first_year, peers, bank_holidays)
             scores.append(
                 _compare(

@@ -162,7 +162,7 @@ def build_calendar(
                 for calendar in published
                 if calendar.id not in mine
                 for year in calendar.years
-                if year.year == label
+                if year.year == label and not year.assumed
             ]
             terms.extend(estimated_year(first_year, others, bank_holidays))
     return SchoolCalendar(sources[0].name, tuple(terms), dict(bank_holidays))

@@ -72,6 +72,8 @@ def calendar_detail(dates: TermDatesFile, not_understood: Sequence[str] = ()) ->
             days = ", ".join(day_text(day) for day in year.inset_days)
             parts.append(indented(f"INSET days: {days}"))
         parts.append(indented(f"Source: {year.source}"))
+        if year.assumed:
+            parts.append(indented(f"Assumed: {year.assumed}"))
     if not_understood:
         parts += [Text(""), Text("Not understood (left out of the terms)", style="bold")]
         parts += [indented(event) for event in not_understood]
