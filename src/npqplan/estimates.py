@@ -53,7 +53,8 @@ def _rule_shapes(first_year: int, bank_holidays: Mapping[date, str]) -> tuple[_S
     """The usual pattern, checked against every bundled year.
 
     Autumn: first weekday of September; half-term the week of the last Monday in October; ends
-    on the Friday two weeks and three days before spring starts (a two-week Christmas holiday).
+    on the Friday two weeks and three days before spring starts (a two-week Christmas holiday;
+    when Christmas Day is a Monday, Thursday 21 December to Wednesday 3 January).
     Spring: first Monday on or after 3 January; half-term the week of the first Monday on or
     after 11 February. The Easter holiday depends on Easter: two weeks from Good Friday when
     Easter Sunday falls by 5 April; the week before Easter and the week after between 6 and
@@ -66,6 +67,11 @@ def _rule_shapes(first_year: int, bank_holidays: Mapping[date, str]) -> tuple[_S
     october_half = date(first_year, 10, 31) + relativedelta(weekday=MO(-1))
     spring_start = date(spring_year, 1, 3) + relativedelta(weekday=MO(+1))
     autumn_end = spring_start - timedelta(days=17)
+    if date(first_year, 12, 25).weekday() == 0:
+        # Christmas on a Monday: councils split between the fortnight before New Year and the
+        # fortnight after it (Kent and Birmingham in 2023); Hampshire's 2028/29 takes the middle,
+        # Thursday 21 December to Wednesday 3 January (Portsmouth News, 28 October 2024).
+        autumn_end, spring_start = date(first_year, 12, 20), date(spring_year, 1, 4)
     february_half = date(spring_year, 2, 11) + relativedelta(weekday=MO(+1))
     sunday = easter(spring_year)
     if sunday <= date(spring_year, 4, 5):
