@@ -3,13 +3,20 @@ council's dates, compared day by day. The README's table is this comparison."""
 
 from __future__ import annotations
 
+import io
 import os
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
+from dateutil.easter import easter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
 from npqplan.backtest import Backtest, backtest
-from npqplan.calendar import england_bank_holidays, estimated_year
+from npqplan.calendar import SchoolCalendar, england_bank_holidays, estimated_year, school_days
 from npqplan.formats import backtest_markdown
+from npqplan.render.calendars import calendar_list
 from npqplan.request import bundled_term_dates
 from tests.conftest import REPO, RunCli
 
@@ -82,3 +89,29 @@ def test_a_christmas_on_a_monday_estimate_takes_the_middle_fortnight() -> None:
 def test_an_early_easter_estimate_keeps_the_two_weeks_after_easter() -> None:
     _, spring, summer = estimated_year(2026)  # Easter Sunday 28 March 2027
     assert (spring.end, summer.start) == (date(2027, 3, 26), date(2027, 4, 12))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=2000, max_value=2098))
+def test_every_rule_estimate_is_a_whole_school_year_around_easter(first_year: int) -> None:
+    """Any year the rule estimates: three terms in order with a half-term inside each, Easter
+    weekend in the Easter holiday, and 195 days unless July's bounds stop it (190 to 200)."""
+    holidays = england_bank_holidays(first_year, first_year + 1)
+    autumn, spring, summer = estimated_year(first_year, (), holidays)
+    assert autumn.end < spring.start
+    assert spring.end < summer.start
+    sunday = easter(first_year + 1)
+    assert spring.end < sunday < summer.start
+    assert spring.end <= sunday - timedelta(days=2)
+    assert summer.start >= sunday + timedelta(days=1)
+    calendar = SchoolCalendar("estimate", (autumn, spring, summer), holidays)
+    days = school_days(calendar, date(first_year, 8, 1), date(first_year + 1, 8, 31))
+    assert 190 <= len(days) <= 200
+
+
+def test_calendars_lists_a_gap_between_years_as_a_comma() -> None:
+    dates = next(c for c in bundled_term_dates(None) if c.id == "birmingham")
+    gapped = dates.model_copy(update={"years": (dates.years[0], dates.years[-1])})
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(calendar_list([gapped], measured()))
+    assert "2023/24, 2025/26" in console.export_text()
