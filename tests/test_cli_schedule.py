@@ -56,8 +56,8 @@ def test_json_follows_the_documented_contract(run_cli: RunCli) -> None:
         assert week["minutes"] == sum(s["minutes"] for s in week["sessions"])
         for session in week["sessions"]:
             assert set(session) == {
-                "component", "kind", "term", "date", "end_date", "start", "end", "all_day",
-                "hours", "minutes", "fixed",
+                "component", "kind", "delivery", "catch_up", "term", "date", "end_date",
+                "start", "end", "all_day", "hours", "minutes", "fixed",
             }  # fmt: skip
             assert session["minutes"] == round(session["hours"] * 60)
             assert (session["start"] is None) == session["all_day"]

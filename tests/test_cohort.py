@@ -99,7 +99,7 @@ def test_a_fixed_date_in_one_councils_half_term_is_a_conflict_for_its_participan
     assert [p["id"] for p in report["participants"]] == ["k1", "s1", "k2"]
     assert set(report["participants"][0]) == {
         "id", "school", "calendar", "start", "verdict", "weeks_over", "days_out_of_school",
-        "conflicts", "ics", "plan",
+        "conflicts", "estimated_years", "provisional_years", "ics", "plan",
     }  # fmt: skip
     assert report["participants"][1]["ics"] == "run/s1.ics"
 

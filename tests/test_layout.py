@@ -14,7 +14,8 @@ ENGINE = tuple(
     for path in sorted((PACKAGE / "scheduling").glob("*.py"))
 )
 CORE = (
-    "schema", "loader", "calendar", "plan", "checks", "hours", "progress", "cohort", *ENGINE,
+    "schema", "loader", "calendar", "plan", "checks", "hours", "progress", "cohort",
+    "estimates", "backtest", *ENGINE,
 )  # fmt: skip
 LONGEST_ENGINE_MODULE = 300
 EDGE_LIBRARIES = {"typer", "rich", "sqlite3", "json"}

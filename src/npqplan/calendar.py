@@ -7,10 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-from dateutil.easter import easter
-from dateutil.relativedelta import FR, MO, relativedelta
-
 from npqplan.errors import CalendarError
+from npqplan.estimates import estimate_year
 from npqplan.schema import Break, SchoolYearDates, TermDatesFile
 
 _HOLIDAY_AFTER = {
@@ -31,6 +29,8 @@ class SchoolTerm:
     year: str
     estimated: bool = False
     provisional: bool = False
+    # Whose dates these are (a council's or a school's name), when a calendar mixes sources.
+    origin: str = ""
 
     def break_on(self, day: date) -> Break | None:
         return next((b for b in self.breaks if b.start <= day <= b.end), None)
@@ -82,12 +82,35 @@ class SchoolCalendar:
         """The school years with a term from `first` to `last` that no one published."""
         return sorted({t.year for t in self.terms if t.estimated and _overlaps(t, first, last)})
 
+    def provisional_years(self, first: date, last: date) -> list[str]:
+        """The school years with a term from `first` to `last` that one source alone gives."""
+        return sorted({t.year for t in self.terms if t.provisional and _overlaps(t, first, last)})
+
+    def unsure_on(self, day: date) -> str | None:
+        """ "estimated" or "provisional" when the school year of `day` is, else None."""
+        label = year_label(school_year_of(day))
+        term = next((t for t in self.terms if t.year == label), None)
+        if term is None or not (term.estimated or term.provisional):
+            return None
+        return "estimated" if term.estimated else "provisional"
+
     def describe(self, first: date, last: date) -> str:
-        """The calendar's name, saying which of the years from `first` to `last` are not firm."""
+        """The calendar's name, saying where each of the years from `first` to `last` comes from
+        when it is not this calendar, and which are not firm."""
         used = [t for t in self.terms if _overlaps(t, first, last)]
-        provisional = sorted({t.year for t in used if t.provisional})
+        provisional = self.provisional_years(first, last)
         estimated = self.estimated_years(first, last)
         notes = []
+        origins: dict[str, list[str]] = {}
+        for term in used:
+            if (
+                term.origin
+                and term.origin != self.name
+                and term.year not in origins.get(term.origin, [])
+            ):
+                origins.setdefault(term.origin, []).append(term.year)
+        for origin, years in origins.items():
+            notes.append(f"{origin} for {', '.join(years)}")
         if provisional:
             notes.append(f"provisional dates for {', '.join(provisional)}")
         if estimated:
@@ -109,18 +132,61 @@ def year_label(first_year: int) -> str:
 
 
 def build_calendar(
-    dates: TermDatesFile, first: date, last: date, bank_holidays: Mapping[date, str]
+    dates: TermDatesFile | Sequence[TermDatesFile],
+    first: date,
+    last: date,
+    bank_holidays: Mapping[date, str],
+    published: Sequence[TermDatesFile] = (),
 ) -> SchoolCalendar:
-    """The terms of every school year from `first` to `last`: known dates, else estimates
-    (marked, so that `estimated_years` can say which a plan stands on)."""
-    known = {int(year.year[:4]): year for year in dates.years}
+    """The terms of every school year from `first` to `last`.
+
+    `dates` is one source of term dates or several, first wins (a school's own file, then its
+    council). A year none of them has is estimated, from the dates most of the `published`
+    calendars share for it where three or more have it (marked, so that `estimated_years`
+    can say which a plan stands on).
+    """
+    sources = (dates,) if isinstance(dates, TermDatesFile) else tuple(dates)
+    mine = {source.id for source in sources}
     terms: list[SchoolTerm] = []
     for first_year in range(school_year_of(first), school_year_of(last) + 1):
-        if first_year in known:
-            terms.extend(_terms_of(known[first_year]))
+        label = year_label(first_year)
+        given = next(
+            ((source, year) for source in sources for year in source.years if year.year == label),
+            None,
+        )
+        if given is not None:
+            terms.extend(terms_of(given[1], given[0].name))
         else:
-            terms.extend(estimated_year(first_year))
-    return SchoolCalendar(dates.name, tuple(terms), dict(bank_holidays))
+            others = [
+                year
+                for calendar in published
+                if calendar.id not in mine
+                for year in calendar.years
+                if year.year == label and not year.assumed
+            ]
+            terms.extend(estimated_year(first_year, others, bank_holidays))
+    return SchoolCalendar(sources[0].name, tuple(terms), dict(bank_holidays))
+
+
+def differing_years(mine: TermDatesFile, other: TermDatesFile) -> list[str]:
+    """The school years both give whose terms and half-terms differ on a weekday (INSET days,
+    which councils leave to each school, aside)."""
+    theirs = {year.year: year for year in other.years}
+    return [
+        year.year
+        for year in mine.years
+        if year.year in theirs and _term_weekdays(year) != _term_weekdays(theirs[year.year])
+    ]
+
+
+def _term_weekdays(year: SchoolYearDates) -> frozenset[date]:
+    days = set()
+    for term in year.terms:
+        for offset in range((term.end - term.start).days + 1):
+            day = term.start + timedelta(days=offset)
+            if day.weekday() < 5 and not any(b.start <= day <= b.end for b in term.breaks):
+                days.add(day)
+    return frozenset(days)
 
 
 def refuse_estimates(calendar: SchoolCalendar, first: date, last: date) -> None:
@@ -133,7 +199,7 @@ def refuse_estimates(calendar: SchoolCalendar, first: date, last: date) -> None:
         )
 
 
-def _terms_of(year: SchoolYearDates) -> list[SchoolTerm]:
+def terms_of(year: SchoolYearDates, origin: str, estimated: bool = False) -> list[SchoolTerm]:
     first_year = int(year.year[:4])
     return [
         SchoolTerm(
@@ -147,59 +213,21 @@ def _terms_of(year: SchoolYearDates) -> list[SchoolTerm]:
                 if term.start <= day <= term.end
             ),
             year=year.year,
+            estimated=estimated,
             provisional=year.provisional,
+            origin=origin,
         )
         for term in year.terms
     ]
 
 
-def estimated_year(first_year: int) -> list[SchoolTerm]:
-    """The usual English pattern, for years no council has published yet.
-
-    Autumn: first weekday of September to the last Friday on or before 20 December, half-term
-    the week of the last Monday in October. Spring: the first Monday on or after 3 January to
-    Good Friday, half-term the week of the third Monday in February. Summer: two weeks after
-    Easter Monday to 21 July, half-term the week of the late-May bank holiday.
-    """
-    spring_year = first_year + 1
-    autumn_start = _first_weekday_from(date(first_year, 9, 1))
-    autumn_end = date(first_year, 12, 20) + relativedelta(weekday=FR(-1))
-    october_half = date(first_year, 10, 31) + relativedelta(weekday=MO(-1))
-    spring_start = date(spring_year, 1, 3) + relativedelta(weekday=MO(+1))
-    february_half = date(spring_year, 2, 1) + relativedelta(weekday=MO(+3))
-    easter_sunday = easter(spring_year)
-    spring_end = easter_sunday - timedelta(days=2)
-    summer_start = easter_sunday + timedelta(days=15)
-    may_half = date(spring_year, 5, 31) + relativedelta(weekday=MO(-1))
-    summer_end = _last_weekday_until(date(spring_year, 7, 21))
-
-    def week_off(monday: date) -> tuple[Break, ...]:
-        return (Break(name="Half-term", start=monday, end=monday + timedelta(days=4)),)
-
-    label = year_label(first_year)
-    return [
-        SchoolTerm(
-            f"Autumn {first_year}", autumn_start, autumn_end, week_off(october_half), label, True
-        ),
-        SchoolTerm(
-            f"Spring {spring_year}", spring_start, spring_end, week_off(february_half), label, True
-        ),
-        SchoolTerm(
-            f"Summer {spring_year}", summer_start, summer_end, week_off(may_half), label, True
-        ),
-    ]
-
-
-def _first_weekday_from(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
-def _last_weekday_until(day: date) -> date:
-    while day.weekday() >= 5:
-        day -= timedelta(days=1)
-    return day
+def estimated_year(
+    first_year: int,
+    published: Sequence[SchoolYearDates] = (),
+    bank_holidays: Mapping[date, str] | None = None,
+) -> list[SchoolTerm]:
+    """The terms of a year no one gave: see `estimates.estimate_year` for how."""
+    return terms_of(estimate_year(first_year, published, bank_holidays), "", estimated=True)
 
 
 def school_days(calendar: SchoolCalendar, first: date, last: date) -> Sequence[date]:

@@ -249,6 +249,8 @@ class Outcome:
     weeks_over: tuple[date, ...]
     days_out: tuple[date, ...]
     conflicts: tuple[Conflict, ...]
+    estimated_years: tuple[str, ...] = ()
+    provisional_years: tuple[str, ...] = ()
 
     @property
     def outside_target(self) -> bool:
@@ -265,6 +267,8 @@ def outcome_of(participant: Participant, plan: Plan, calendar: SchoolCalendar) -
         weeks_over=tuple(flagged.week.week_start for flagged in report.weeks_over),
         days_out=tuple(day for s in report.out_of_school for day in _days(s) if day.weekday() < 5),
         conflicts=tuple(fixed_conflicts(plan, calendar)),
+        estimated_years=plan.estimated_years,
+        provisional_years=plan.provisional_years,
     )
 
 
@@ -287,7 +291,9 @@ def why_closed(day: date, calendar: SchoolCalendar) -> str | None:
         return "weekend"
     if day in calendar.bank_holidays:
         return f"bank holiday ({calendar.bank_holidays[day]})"
-    return calendar.holiday_name(day) or "not a school day"
+    unsure = calendar.unsure_on(day)
+    why = calendar.holiday_name(day) or "not a school day"
+    return f"{why} ({unsure} dates)" if unsure else why
 
 
 def _days(session: Session) -> Iterator[date]:
@@ -360,6 +366,29 @@ def cohort_report(programme: str, title: str, outcomes: Iterable[Outcome]) -> Co
 
 
 # -- choosing a date ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnsureCalendar:
+    """A calendar whose dates for some years of a span are estimated or provisional."""
+
+    name: str
+    estimated_years: tuple[str, ...]
+    provisional_years: tuple[str, ...]
+
+
+def unsure_calendars(
+    calendars: Iterable[SchoolCalendar], first: date, last: date
+) -> list[UnsureCalendar]:
+    found = {
+        calendar.name: UnsureCalendar(
+            calendar.name,
+            tuple(calendar.estimated_years(first, last)),
+            tuple(calendar.provisional_years(first, last)),
+        )
+        for calendar in calendars
+    }
+    return [c for _, c in sorted(found.items()) if c.estimated_years or c.provisional_years]
 
 
 @dataclass(frozen=True)

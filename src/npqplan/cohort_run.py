@@ -26,6 +26,7 @@ from npqplan.request import (
     PlanRequest,
     bank_holidays,
     bundled_calendars,
+    bundled_term_dates,
     calendar_for,
     load_cohort,
     load_term_dates,
@@ -134,7 +135,7 @@ def school_calendars(
         key = participant.calendar_key
         if key not in found:
             dates = load_term_dates(participant.request(""), cache)
-            found[key] = build_calendar(dates, first, last, holidays)
+            found[key] = build_calendar(dates, first, last, holidays, bundled_term_dates(cache))
     return found
 
 

@@ -10,11 +10,18 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from npqplan.cohort import Candidate, CohortReport
+from npqplan.backtest import Backtest
+from npqplan.cohort import Candidate, CohortReport, UnsureCalendar
 from npqplan.hours import HoursReport
 from npqplan.plan import Plan, Session, Week
 from npqplan.progress import ENGAGEMENT_THRESHOLD, LogEntry, ProgressReport
-from npqplan.render.words import clock_text, describe_session, hours_text, round_hours
+from npqplan.render.words import (
+    clock_text,
+    describe_session,
+    hours_text,
+    round_hours,
+    unsure_years_text,
+)
 
 
 def json_hours(value: float) -> float | int:
@@ -65,6 +72,8 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "notes": list(plan.notes),
         "moved_for_busy": plan.moved_for_busy,
         "clashes": [session_dict(s) for s in plan.clashes],
+        "estimated_years": list(plan.estimated_years),
+        "provisional_years": list(plan.provisional_years),
         "weeks": [week_dict(w) for w in plan.weeks],
     }
 
@@ -233,6 +242,9 @@ def status_dict(plan: Plan, report: ProgressReport) -> dict[str, Any]:
     return {
         "programme": plan.programme_id,
         "today": report.today.isoformat(),
+        "calendar": plan.calendar_name,
+        "estimated_years": list(plan.estimated_years),
+        "provisional_years": list(plan.provisional_years),
         "replanned_on": report.replanned_on.isoformat() if report.replanned_on else None,
         "done_hours": round_hours(report.done_hours),
         "planned_hours_to_date": round_hours(report.planned_hours_to_date),
@@ -331,6 +343,8 @@ def cohort_dict(report: CohortReport, out: str) -> dict[str, Any]:
                 "weeks_over": [week.isoformat() for week in outcome.weeks_over],
                 "days_out_of_school": len(outcome.days_out),
                 "conflicts": len(outcome.conflicts),
+                "estimated_years": list(outcome.estimated_years),
+                "provisional_years": list(outcome.provisional_years),
                 "ics": ics_file,
                 "plan": plan_file,
             }
@@ -370,6 +384,8 @@ COHORT_CSV_COLUMNS = (
     "verdict",
     "weeks_over",
     "days_out_of_school",
+    "estimated_years",
+    "provisional_years",
     "ics",
     "plan",
     "component",
@@ -389,7 +405,10 @@ def cohort_csv(report: CohortReport, out: str) -> str:
     writer.writeheader()
     for item in cohort_dict(report, out)["participants"]:
         row = {key: value for key, value in item.items() if key != "conflicts"}
-        writer.writerow({**row, "record": "participant", "weeks_over": len(item["weeks_over"])})
+        years = {key: " ".join(item[key]) for key in ("estimated_years", "provisional_years")}
+        writer.writerow(
+            {**row, **years, "record": "participant", "weeks_over": len(item["weeks_over"])}
+        )
     for group in report.conflicts:
         writer.writerow(
             {
@@ -408,6 +427,11 @@ def cohort_csv(report: CohortReport, out: str) -> str:
     return buffer.getvalue()
 
 
+def _calendar_cell(item: dict[str, Any]) -> str:
+    unsure = unsure_years_text(item["estimated_years"], item["provisional_years"])
+    return f"{item['calendar']} ({unsure})" if unsure else str(item["calendar"])
+
+
 def cohort_markdown(report: CohortReport, out: str) -> str:
     data = cohort_dict(report, out)
     outside = len(report.outside_target)
@@ -423,7 +447,7 @@ def cohort_markdown(report: CohortReport, out: str) -> str:
     for item in data["participants"]:
         lines.append(
             f"| {_markdown_cell(item['id'])} | {_markdown_cell(item['school'])} | "
-            f"{_markdown_cell(item['calendar'])} | {item['start']} | {item['verdict']} | "
+            f"{_markdown_cell(_calendar_cell(item))} | {item['start']} | {item['verdict']} | "
             f"{len(item['weeks_over'])} | {item['days_out_of_school']} |"
         )
     lines += ["", "## Fixed events on a closed day", ""]
@@ -451,7 +475,12 @@ def cohort_markdown(report: CohortReport, out: str) -> str:
 
 
 def candidates_dict(
-    candidates: Sequence[Candidate], participants: int, days: int, first: date, last: date
+    candidates: Sequence[Candidate],
+    participants: int,
+    days: int,
+    first: date,
+    last: date,
+    unsure: Sequence[UnsureCalendar] = (),
 ) -> dict[str, Any]:
     """The documented `cohort dates --format json` object."""
     return {
@@ -468,13 +497,22 @@ def candidates_dict(
             }
             for candidate in candidates
         ],
+        "estimated_years": {c.name: list(c.estimated_years) for c in unsure if c.estimated_years},
+        "provisional_years": {
+            c.name: list(c.provisional_years) for c in unsure if c.provisional_years
+        },
     }
 
 
 def candidates_json(
-    candidates: Sequence[Candidate], participants: int, days: int, first: date, last: date
+    candidates: Sequence[Candidate],
+    participants: int,
+    days: int,
+    first: date,
+    last: date,
+    unsure: Sequence[UnsureCalendar] = (),
 ) -> str:
-    data = candidates_dict(candidates, participants, days, first, last)
+    data = candidates_dict(candidates, participants, days, first, last, unsure)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -508,4 +546,23 @@ def candidates_markdown(candidates: Sequence[Candidate], participants: int) -> s
             f"| {candidate.first.isoformat()} | {candidate.last.isoformat()} | "
             f"{candidate.in_term} | {_markdown_cell(_away_text(candidate))} |"
         )
+    return "\n".join(lines) + "\n"
+
+
+def backtest_markdown(result: Backtest) -> str:
+    """The estimator's backtest as the README's table: one row per bundled council-year."""
+    lines = [
+        "| calendar | year | days right | weekdays right | worst holiday shift (days) |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for score in result.scores:
+        year = f"{score.year} (provisional)" if score.provisional else score.year
+        lines.append(
+            f"| {score.council} | {year} | {score.percent:.1f}% | {score.weekday_percent:.1f}% | "
+            f"{score.worst_holiday_shift} |"
+        )
+    lines.append(
+        f"| **all** | | **{result.percent:.1f}%** | **{result.weekday_percent:.1f}%** | "
+        f"{max(s.worst_holiday_shift for s in result.scores)} |"
+    )
     return "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from npqplan.plan import ExportedEvent, Plan, Session
-from npqplan.render.words import hours_text
+from npqplan.render.words import hours_text, unsure_years_text
 from npqplan.schema import ComponentKind, Delivery, IfMissed
 
 TZID = "Europe/London"
@@ -155,6 +155,13 @@ def _calendar(plan: Plan) -> icalendar.Calendar:
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", TZID)
+    if unsure_years_text(plan.estimated_years, plan.provisional_years):
+        # Shown beside the calendar by Apple and Outlook: its dates may move once published.
+        description = (
+            f"Term dates: {plan.calendar_name}. Sessions in those years may move once the "
+            "council publishes its dates."
+        )
+        calendar.add("x-wr-caldesc", icalendar.vText(description))
     calendar.add_component(london_timezone())
     return calendar
 

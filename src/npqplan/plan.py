@@ -153,6 +153,9 @@ class Plan:
     engagement_rule: tuple[int | None, int | None] | None = None
     # Sessions placed elsewhere than they would be without the person's busy times, if given.
     moved_for_busy: int | None = None
+    # School years whose term dates no one published ("2026/27"), or only one source did.
+    estimated_years: tuple[str, ...] = field(default=())
+    provisional_years: tuple[str, ...] = field(default=())
 
     # Fixed sessions (the provider's or a cohort's dates) that fall on a busy time of the
     # person's own calendar: kept where they are, for the person to decide.

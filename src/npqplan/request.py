@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
@@ -18,8 +19,10 @@ from npqplan import cache as caches
 from npqplan.calendar import (
     SchoolCalendar,
     build_calendar,
+    differing_years,
     england_bank_holidays,
     refuse_estimates,
+    school_year_of,
 )
 from npqplan.errors import RequestValueError, UsageError
 from npqplan.loader import ProgrammeEntry, find_programme, load_file
@@ -240,7 +243,7 @@ def check_request(request: PlanRequest) -> None:
     """Read every value of `request` once, so a bad one is reported before anything else runs."""
     parse_start(request.start)
     preferences_of(request)
-    if not request.terms_file:
+    if request.calendar or not request.terms_file:
         bundled_calendar_path(request.calendar)
 
 
@@ -267,7 +270,32 @@ def bundled_calendar_path(name: str) -> Path:
     )
 
 
+def bundled_term_dates(cache: caches.ParseCache | None) -> tuple[TermDatesFile, ...]:
+    """Every bundled calendar, loaded once per process: the published years estimates follow."""
+    if not _BUNDLED:
+        _BUNDLED.extend(
+            load_file(bundled_calendar_path(name), TermDatesFile, cache=cache)
+            for name in bundled_calendars()
+        )
+    return tuple(_BUNDLED)
+
+
+_BUNDLED: list[TermDatesFile] = []
+
+
+def load_term_sources(
+    request: PlanRequest, cache: caches.ParseCache | None
+) -> tuple[TermDatesFile, ...]:
+    """The term dates a request names, first wins: the person's own file, then their council
+    (which fills the years the file lacks)."""
+    if request.terms_file and request.calendar:
+        council = load_file(bundled_calendar_path(request.calendar), TermDatesFile, cache=cache)
+        return (load_term_dates(request, cache), council)
+    return (load_term_dates(request, cache),)
+
+
 def load_term_dates(request: PlanRequest, cache: caches.ParseCache | None) -> TermDatesFile:
+    """The first source of term dates a request names: its terms file, else its council."""
     if request.terms_file:
         path = Path(request.terms_file)
         if path.suffix.lower() in CALENDAR_FILE_SUFFIXES:
@@ -309,10 +337,22 @@ def make_plan(
     entry = find_programme(request.programme, user_dir, cache)
     start = parse_start(request.start)
     preferences_of(request)
-    term_dates = load_term_dates(request, cache)
+    term_dates = load_term_sources(request, cache)
     cohort = load_cohort(request.cohort_file, entry.programme, cache)
     calendar = calendar_for(entry.programme, term_dates, start, cache_dir)
-    return plan_with(request, entry, calendar, cohort)
+    planned = plan_with(request, entry, calendar, cohort)
+    if len(term_dates) < 2:
+        return planned
+    plan = planned.plan
+    years = range(school_year_of(plan.start), school_year_of(plan.end) + 1)
+    mine, council = term_dates
+    differ = [label for label in differing_years(mine, council) if int(label[:4]) in years]
+    warnings = tuple(
+        f"{mine.name} and {council.name} give different term dates for {label}: "
+        f"the plan follows {mine.name}"
+        for label in differ
+    )
+    return replace(planned, plan=replace(plan, warnings=plan.warnings + warnings))
 
 
 def calendar_end(programme: Programme, start: date) -> date:
@@ -322,15 +362,20 @@ def calendar_end(programme: Programme, start: date) -> date:
 
 
 def calendar_for(
-    programme: Programme, term_dates: TermDatesFile, start: date, cache_dir: Path | None
+    programme: Programme,
+    term_dates: TermDatesFile | Sequence[TermDatesFile],
+    start: date,
+    cache_dir: Path | None,
 ) -> SchoolCalendar:
     """The school calendar a plan of `programme` from `start` needs, bank holidays included."""
     last = calendar_end(programme, start)
+    cache = caches.ParseCache(cache_dir) if cache_dir is not None else None
     return build_calendar(
         term_dates,
         start,
         last,
         bank_holidays(start.year - 1, last.year, cache_dir),
+        bundled_term_dates(cache),
     )
 
 

@@ -618,6 +618,8 @@ class SchoolYearDates(_Strict):
     year: Annotated[str, Field(strict=True, pattern=r"^\d{4}/\d{2}$")]
     source: Text
     provisional: bool = False
+    # Why dates no one published stand here (a setting open all year keeps no terms).
+    assumed: Text | None = None
     terms: tuple[SchoolTermDates, ...] = Field(min_length=1, max_length=6)
     # Staff training days: in term, but no pupils and, for a participant, no study either.
     inset_days: tuple[IsoDate, ...] = Field(default=(), max_length=10)

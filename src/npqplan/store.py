@@ -433,6 +433,8 @@ def encode_plan(plan: Plan) -> str:
         "notes": list(plan.notes),
         "moved_for_busy": plan.moved_for_busy,
         "clashes": [session_record(s) for s in plan.clashes],
+        "estimated_years": list(plan.estimated_years),
+        "provisional_years": list(plan.provisional_years),
         "engagement_rule": list(plan.engagement_rule) if plan.engagement_rule else None,
         "weeks": [
             {
@@ -477,6 +479,8 @@ def decode_plan(text: str) -> Plan:
         engagement_rule=_engagement_rule(data.get("engagement_rule")),
         moved_for_busy=None if data.get("moved_for_busy") is None else int(data["moved_for_busy"]),
         clashes=tuple(session_from_record(s) for s in data.get("clashes", ())),
+        estimated_years=tuple(str(y) for y in data.get("estimated_years", ())),
+        provisional_years=tuple(str(y) for y in data.get("provisional_years", ())),
     )
 
 

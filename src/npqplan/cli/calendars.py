@@ -8,12 +8,18 @@ from typing import Annotated
 import typer
 
 from npqplan import paths
+from npqplan.backtest import backtest
 from npqplan.cache import ParseCache
 from npqplan.cli.output import stdout
 from npqplan.errors import RequestValueError, UsageError
 from npqplan.loader import load_file
 from npqplan.render import calendars as render
-from npqplan.request import CALENDAR_FILE_SUFFIXES, bundled_calendar_path, bundled_calendars
+from npqplan.request import (
+    CALENDAR_FILE_SUFFIXES,
+    bank_holidays,
+    bundled_calendar_path,
+    bundled_term_dates,
+)
 from npqplan.schema import TermDatesFile
 from npqplan.schoolics import read_school_calendar
 
@@ -33,12 +39,10 @@ def calendars(ctx: typer.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    cache = ParseCache(paths.cache_dir())
-    found = [
-        load_file(bundled_calendar_path(name), TermDatesFile, cache=cache)
-        for name in bundled_calendars()
-    ]
-    stdout.print(render.calendar_list(found))
+    found = bundled_term_dates(ParseCache(paths.cache_dir()))
+    years = [int(year.year[:4]) for dates in found for year in dates.years]
+    holidays = bank_holidays(min(years), max(years) + 1, paths.cache_dir())
+    stdout.print(render.calendar_list(found, backtest(found, holidays)))
 
 
 @calendars_app.command(short_help="Show a calendar year by year, with its sources.")

@@ -13,7 +13,13 @@ from npqplan.cli import options
 from npqplan.cli.options import PlanFormat
 from npqplan.cli.output import say, stderr, stdout
 from npqplan.cli.plan import export_time
-from npqplan.cohort import CohortReport, Outcome, candidate_dates, cohort_report
+from npqplan.cohort import (
+    CohortReport,
+    Outcome,
+    candidate_dates,
+    cohort_report,
+    unsure_calendars,
+)
 from npqplan.cohort_run import Problem, Settings
 from npqplan.errors import EXIT_OUTSIDE_TARGET, RosterError
 from npqplan.loader import find_programme
@@ -118,11 +124,14 @@ def dates_command(
     calendars = cohort_run.school_calendars(roster, first, last, cache_dir)
     people = roster.participants
     found = candidate_dates(people, calendars, first, last, days)
+    unsure = unsure_calendars(calendars.values(), first, last)
     if output_format is PlanFormat.TABLE:
-        stdout.print(candidates_view(found, len(people), days))
+        stdout.print(candidates_view(found, len(people), days, unsure))
         return
     text = {
-        PlanFormat.JSON: lambda: formats.candidates_json(found, len(people), days, first, last),
+        PlanFormat.JSON: lambda: formats.candidates_json(
+            found, len(people), days, first, last, unsure
+        ),
         PlanFormat.CSV: lambda: formats.candidates_csv(found),
         PlanFormat.MARKDOWN: lambda: formats.candidates_markdown(found, len(people)),
     }[output_format]()

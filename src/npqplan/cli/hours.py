@@ -34,7 +34,7 @@ def check_hours_command(
     ] = None,
     today: options.Today = None,
     output_format: options.ReportFormatOption = ReportFormat.TABLE,
-    calendar: options.Calendar = DEFAULTS.calendar,
+    calendar: options.Calendar = None,
     terms: options.Terms = None,
     cohort: options.Cohort = None,
     study_days: options.StudyDays = DEFAULTS.study_days,

@@ -86,14 +86,21 @@ Start = Annotated[
     ),
 ]
 Calendar = Annotated[
-    str,
+    str | None,
     typer.Option(
-        "--calendar", metavar="NAME", help="Bundled council term dates, like kent or birmingham."
+        "--calendar",
+        metavar="NAME",
+        help=f"Bundled council term dates, like {DEFAULTS.calendar} (the default), birmingham "
+        "or year-round; with --terms, the years your file lacks.",
     ),
 ]
 Terms = Annotated[
     Path | None,
-    typer.Option("--terms", metavar="FILE", help="Your school's own term dates (YAML)."),
+    typer.Option(
+        "--terms",
+        metavar="FILE",
+        help="Your school's own term dates (YAML, or the school's calendar file: .ics).",
+    ),
 ]
 Cohort = Annotated[
     Path | None,
@@ -202,7 +209,8 @@ EVERYONE_HINT = "--format csv or json lists everyone"
 class PlanChoices:
     """The calendar and preference options that schedule, check-hours and export share."""
 
-    calendar: str = DEFAULTS.calendar
+    # None: the default council, or with a terms file no council behind it.
+    calendar: str | None = None
     terms: Path | None = None
     cohort: Path | None = None
     study_days: str = DEFAULTS.study_days
@@ -226,7 +234,7 @@ class PlanChoices:
         request = PlanRequest(
             programme=programme,
             start=start,
-            calendar=self.calendar,
+            calendar=self.calendar or ("" if self.terms else DEFAULTS.calendar),
             terms_file=str(self.terms) if self.terms else None,
             cohort_file=str(self.cohort) if self.cohort else None,
             study_days=self.study_days,

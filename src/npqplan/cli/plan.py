@@ -46,7 +46,7 @@ def schedule(
     no_save: Annotated[
         bool, typer.Option("--no-save", help="Do not make this your current plan.")
     ] = False,
-    calendar: options.Calendar = DEFAULTS.calendar,
+    calendar: options.Calendar = None,
     terms: options.Terms = None,
     cohort: options.Cohort = None,
     study_days: options.StudyDays = DEFAULTS.study_days,
@@ -135,7 +135,7 @@ def export(
             help="Add a reminder this long before each session, like 30m or 2h (off).",
         ),
     ] = None,
-    calendar: options.Calendar = DEFAULTS.calendar,
+    calendar: options.Calendar = None,
     terms: options.Terms = None,
     cohort: options.Cohort = None,
     study_days: options.StudyDays = DEFAULTS.study_days,

@@ -8,20 +8,34 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from npqplan.backtest import Backtest
+from npqplan.calendar import year_label
 from npqplan.render.tables import KeptTogether, indented, table
 from npqplan.render.words import day_text
 from npqplan.schema import TermDatesFile
 
 
 def _years(dates: TermDatesFile) -> str:
-    years = [year.year for year in dates.years]
-    return years[0] if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    """Every year it has: a run as first–last, a gap as a comma."""
+    firsts = sorted(int(year.year[:4]) for year in dates.years)
+    runs: list[list[int]] = []
+    for first in firsts:
+        if runs and runs[-1][-1] == first - 1:
+            runs[-1].append(first)
+        else:
+            runs.append([first])
+    return ", ".join(
+        year_label(run[0]) if len(run) == 1 else f"{year_label(run[0])}–{year_label(run[-1])}"
+        for run in runs
+    )
 
 
-def calendar_list(calendars: Sequence[TermDatesFile]) -> Table:
+def calendar_list(calendars: Sequence[TermDatesFile], measured: Backtest) -> Table:
     listing = table(
         "Bundled school calendars",
-        caption="Other years are estimated from the usual English pattern. "
+        caption="Other years are estimated: from the dates most councils share where three or "
+        "more published the year, else from the usual English pattern; estimated years match "
+        f"published ones on {measured.percent:.1f}% of days. "
         "'npqplan calendars show ID' gives each year's dates and source.",
     )
     listing.add_column("ID", style="bold", no_wrap=True)
@@ -58,6 +72,8 @@ def calendar_detail(dates: TermDatesFile, not_understood: Sequence[str] = ()) ->
             days = ", ".join(day_text(day) for day in year.inset_days)
             parts.append(indented(f"INSET days: {days}"))
         parts.append(indented(f"Source: {year.source}"))
+        if year.assumed:
+            parts.append(indented(f"Assumed: {year.assumed}"))
     if not_understood:
         parts += [Text(""), Text("Not understood (left out of the terms)", style="bold")]
         parts += [indented(event) for event in not_understood]

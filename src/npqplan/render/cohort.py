@@ -9,10 +9,10 @@ from rich.console import Console, Group, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from npqplan.cohort import Candidate, CohortReport, Outcome
+from npqplan.cohort import Candidate, CohortReport, Outcome, UnsureCalendar
 from npqplan.hours import Verdict
 from npqplan.render.tables import KeptTogether, table
-from npqplan.render.words import day_text
+from npqplan.render.words import day_text, unsure_years_text
 
 VERDICT_STYLE = {Verdict.WITHIN: "green", Verdict.UNDER: "yellow", Verdict.OVER: "red"}
 # Past this many participants the table lists only those outside the target or with a conflict.
@@ -41,6 +41,7 @@ def cohort_view(report: CohortReport, out: str, others_hint: str) -> Group:
             f"Outside the target: {len(outside)}; fixed events on a closed day: "
             f"{len(report.conflicts)}"
         ),
+        *_unsure_summary(report),
         Text(""),
     ]
     listed: Sequence[Outcome] = report.outcomes
@@ -55,7 +56,7 @@ def cohort_view(report: CohortReport, out: str, others_hint: str) -> Group:
         people.add_row(
             outcome.participant.id,
             outcome.participant.school,
-            outcome.participant.calendar or Path(outcome.participant.terms or "").name,
+            _calendar_cell(outcome),
             day_text(outcome.start),
             Text(outcome.verdict.value, style=VERDICT_STYLE[outcome.verdict]),
             str(len(outcome.weeks_over)),
@@ -96,7 +97,12 @@ def cohort_view(report: CohortReport, out: str, others_hint: str) -> Group:
     return Group(*parts)
 
 
-def candidates_view(candidates: Sequence[Candidate], participants: int, days: int) -> Group:
+def candidates_view(
+    candidates: Sequence[Candidate],
+    participants: int,
+    days: int,
+    unsure: Sequence[UnsureCalendar] = (),
+) -> Group:
     listing = table(f"Dates for a {days}-day event, most participants in term first")
     listing.add_column("Days", no_wrap=True)
     listing.add_column(f"In term (of {participants})", justify="right")
@@ -107,7 +113,31 @@ def candidates_view(candidates: Sequence[Candidate], participants: int, days: in
             when += f" – {day_text(candidate.last, weekday=True)}"
         away = _named([f"{who} ({why})" for who, why in candidate.away])
         listing.add_row(when, str(candidate.in_term), KeptTogether(away or "everyone is in term"))
-    return Group(listing)
+    notes = [
+        Text(f"{c.name}: {unsure_years_text(c.estimated_years, c.provisional_years)}", "yellow")
+        for c in unsure
+    ]
+    return Group(listing, *notes)
+
+
+def _unsure_summary(report: CohortReport) -> list[Text]:
+    estimated = sum(bool(o.estimated_years) for o in report.outcomes)
+    provisional = sum(bool(o.provisional_years) for o in report.outcomes)
+    if not estimated and not provisional:
+        return []
+    return [
+        Text(
+            f"Planned on estimated term dates: {estimated}; on provisional ones: {provisional} "
+            "(no council has published those years yet, or only one source has)",
+            style="yellow",
+        )
+    ]
+
+
+def _calendar_cell(outcome: Outcome) -> str:
+    name = outcome.participant.calendar or Path(outcome.participant.terms or "").name
+    unsure = unsure_years_text(outcome.estimated_years, outcome.provisional_years)
+    return f"{name} ({unsure})" if unsure else name
 
 
 def _named(names: Sequence[str]) -> str:

@@ -21,7 +21,7 @@ from npqplan.progress import (
     ProgressReport,
 )
 from npqplan.render.tables import indented, table
-from npqplan.render.words import day_text, describe_session, hours_text
+from npqplan.render.words import day_text, describe_session, hours_text, unsure_years_text
 from npqplan.scheduling import Change
 from npqplan.schema import ComponentKind, IfMissed
 
@@ -269,6 +269,7 @@ def status_view(plan: Plan, report: ProgressReport) -> Group:
             f"{hours_text(report.planned_hours_to_date)} h planned to date "
             f"({hours_text(report.total_hours)} h in all)"
         ),
+        *_unsure_lines(plan),
         standing_line(report),
         engagement_line(report),
         *missed_lines(report.missed_events),
@@ -279,6 +280,11 @@ def status_view(plan: Plan, report: ProgressReport) -> Group:
         Text(""),
         next_sessions(report.next_sessions),
     )
+
+
+def _unsure_lines(plan: Plan) -> list[Text]:
+    unsure = unsure_years_text(plan.estimated_years, plan.provisional_years)
+    return [Text(f"Calendar:    {plan.calendar_name}", style="yellow")] if unsure else []
 
 
 # -- re-plans -------------------------------------------------------------------------------

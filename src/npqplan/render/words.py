@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date, time
 
 from npqplan.plan import Session
@@ -51,3 +52,13 @@ def describe_session(session: Session) -> str:
         when = f"{day} {clock_text(session.start)}–{clock_text(session.end)}"
     marker = " [fixed]" if session.fixed else ""
     return f"{when}  {session.component} ({duration_text(session.minutes)}){marker}"
+
+
+def unsure_years_text(estimated: Sequence[str], provisional: Sequence[str]) -> str:
+    """What a plan's term dates rest on where they are not firm, or "" where they are."""
+    parts = []
+    if estimated:
+        parts.append(f"estimated term dates for {', '.join(estimated)}")
+    if provisional:
+        parts.append(f"provisional term dates for {', '.join(provisional)}")
+    return "; ".join(parts)

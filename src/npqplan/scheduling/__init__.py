@@ -3,8 +3,9 @@ through the same rule modules; see `build` and `replan` for the rules in order."
 
 from npqplan.scheduling.build import build_plan, planning_for
 from npqplan.scheduling.catchup import missed_events
+from npqplan.scheduling.changes import Change, changes, moved_minutes
 from npqplan.scheduling.context import FixedDates
-from npqplan.scheduling.replan import REPLAN_NOTE, Change, changes, moved_minutes, replan
+from npqplan.scheduling.replan import REPLAN_NOTE, replan
 
 __all__ = [
     "REPLAN_NOTE",

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import date, time, timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 
 from npqplan.calendar import SchoolCalendar
 from npqplan.checks import check_plan
@@ -149,29 +149,26 @@ def _sittings(
 
     def place(monday: date, budget: int, crumbs_from: int) -> int:
         shares = sorted(_shares(remaining, budget, crumbs_from))
-        # One work's pieces of a week go together, as a first plan's do: the oldest piece
-        # (or one owed whole, keeping its identity) names the sittings they make.
-        works: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for position, _ in shares:
-            source = pieces[position].source
-            works[(source.term, source.component)].append(position)
-        steps = dict.fromkeys(works, 0)
+        # A session owed whole moves whole, keeping its identity; the parts of one work owed
+        # in pieces go together, as a first plan's do, named after the oldest of them.
+        works: dict[Work, list[int]] = defaultdict(list)
+        steps: dict[Work, int] = defaultdict(int)
         for position, units in shares:
-            source = pieces[position].source
-            steps[(source.term, source.component)] += units
+            work = _work(pieces[position], position)
+            works[work].append(position)
+            steps[work] += units
         taken = _self_study_by_day(ledger, monday)
         placed = sittings_in_week(ctx, ledger, monday, list(steps.items()), taken)
         for sitting in placed:
-            positions = works[sitting.key]
-            whole = [p for p in positions if pieces[p].keeps_identity and p not in identity_used]
-            position = whole[0] if whole else positions[0]
-            if whole:
+            position = works[sitting.key][0]
+            source = pieces[position].source
+            if pieces[position].keeps_identity and position not in identity_used:
                 identity_used.add(position)
-                occurrence = pieces[position].source.occurrence
+                occurrence = source.occurrence
             else:
-                occurrences[sitting.key] += 1
-                occurrence = occurrences[sitting.key]
-            session = _catch_up(ctx, pieces[position].source, sitting, occurrence)
+                occurrences[(source.term, source.component)] += 1
+                occurrence = occurrences[(source.term, source.component)]
+            session = _catch_up(ctx, source, sitting, occurrence)
             ledger.take_evening(session)
             made.append(session)
         return sum(units for _, units in shares)
@@ -191,6 +188,15 @@ def _sittings(
             f"{ctx.days.last_day.isoformat()}; choose more study days or later evenings"
         )
     return made
+
+
+# A piece owed whole is its own work; the rest of a component's owed pieces are one (-1).
+Work = tuple[str, str, int]
+
+
+def _work(piece: Owed, position: int) -> Work:
+    source = piece.source
+    return (source.term, source.component, position if piece.keeps_identity else -1)
 
 
 def _self_study_by_day(ledger: Ledger, monday: date) -> dict[date, int]:
@@ -228,9 +234,7 @@ def _shares(remaining: list[int], budget: int, shortest: int) -> list[tuple[int,
     return shares
 
 
-def _catch_up(
-    ctx: Planning, source: Session, sitting: Sitting[tuple[str, str]], occurrence: int
-) -> Session:
+def _catch_up(ctx: Planning, source: Session, sitting: Sitting[Work], occurrence: int) -> Session:
     """A sitting of owed work: self-study wherever the participant studies, called catch-up."""
     minutes = ctx.minutes(sitting.steps)
     return replace(
@@ -275,42 +279,3 @@ def _regroup(weeks: Sequence[Week], sessions: Sequence[Session]) -> tuple[Week, 
         replace(week, sessions=tuple(sorted(by_week.get(week.week_start, ()), key=in_order)))
         for week in weeks
     )
-
-
-@dataclass(frozen=True)
-class Change:
-    """One session a re-plan touched: moved, shortened where it was, or new (catch-up)."""
-
-    before: Session | None
-    after: Session | None
-
-    @property
-    def component(self) -> str:
-        session = self.after or self.before
-        assert session is not None
-        return session.component
-
-
-def moved_minutes(old: Plan, new: Plan, today: date) -> int:
-    """Minutes that left the past: what the re-plan asks to be caught up."""
-    return sum(s.minutes for s in old.sessions if s.day < today) - sum(
-        s.minutes for s in new.sessions if s.day < today
-    )
-
-
-def changes(old: Plan, new: Plan) -> list[Change]:
-    """What differs between two plans, session by session, matched by identity."""
-    before = {s.identity: s for s in old.sessions}
-    after = {s.identity: s for s in new.sessions}
-    found = [
-        Change(before.get(identity), after.get(identity))
-        for identity in before.keys() | after.keys()
-        if before.get(identity) != after.get(identity)
-    ]
-    return sorted(found, key=_change_order)
-
-
-def _change_order(change: Change) -> tuple[tuple[date, time, str, str, int], str]:
-    session = change.before or change.after
-    assert session is not None
-    return (in_order(session), change.component)

@@ -100,6 +100,8 @@ def assemble(ctx: Planning, ledger: Ledger, segments: Sequence[Segment]) -> Plan
         ),
         engagement_rule=(rule.live_percent, rule.self_directed_percent) if rule else None,
         moved_for_busy=ledger.moved_for_busy if days.prefs.busy else None,
+        estimated_years=tuple(calendar.estimated_years(days.first_day, last_day)),
+        provisional_years=tuple(calendar.provisional_years(days.first_day, last_day)),
         clashes=tuple(
             s for s in sessions if (s.term, s.component, s.day, s.start) in numbered_clashes
         ),
