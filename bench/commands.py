@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from npqplan.request import PlanRequest, make_plan, parse_start, preferences_of
-from npqplan.scheduler import build_plan
+from npqplan.scheduling import build_plan
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 IN_PROCESS_SECONDS = 2.0

@@ -20,7 +20,7 @@ from typing import Any
 from npqplan.calendar import SchoolCalendar, build_calendar, england_bank_holidays
 from npqplan.loader import load_file
 from npqplan.request import bundled_calendar_path
-from npqplan.scheduler import build_plan
+from npqplan.scheduling import build_plan
 from npqplan.schema import Programme, TermDatesFile
 
 RUNS = 7
