@@ -93,6 +93,14 @@ class Session:
     def hours(self) -> float:
         return self.minutes / 60
 
+    def numbered(self, occurrence: int) -> Session:
+        """This session as the `occurrence`th of its component: a plan numbers every session
+        once, so this copies the fields as they are rather than validating them again as
+        `dataclasses.replace` would (a tenth of a plan's time)."""
+        copy = object.__new__(Session)
+        copy.__dict__.update(self.__dict__, occurrence=occurrence)
+        return copy
+
     @property
     def identity(self) -> str:
         """Stable across re-plans: which component and which of its occurrences, never the date."""

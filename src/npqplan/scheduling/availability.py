@@ -42,6 +42,8 @@ class Availability:
         for busy in sorted(prefs.busy, key=_busy_order):
             self.busy[busy.day].append(busy)
         self._free: Availability | None = None
+        self._study_days: dict[tuple[date, int], list[date]] = {}
+        self._study_days_of: Ledger | None = None
 
     def within(self, first_day: date, last_day: date) -> Availability:
         """The same person and calendar over other dates (a re-plan's weeks ahead)."""
@@ -132,6 +134,15 @@ class Availability:
     def study_days(self, monday: date, ledger: Ledger) -> list[date]:
         """The participant's study days in a week that are free for study; those without an
         all-day event, unless every one has one."""
+        if self._study_days_of is not ledger:
+            self._study_days, self._study_days_of = {}, ledger
+        key = (monday, ledger.events_version)
+        known = self._study_days.get(key)
+        if known is None:
+            known = self._study_days[key] = self._free_study_days(monday, ledger)
+        return known
+
+    def _free_study_days(self, monday: date, ledger: Ledger) -> list[date]:
         chosen = [
             d for d in self.weekdays(monday) if self.is_study_day(d) and not self.busy_all_day(d)
         ]
@@ -148,15 +159,20 @@ class Availability:
         return self._busy_evening(day) > self._plan_evening(day, ledger)
 
     def _plan_evening(self, day: date, ledger: Ledger) -> time:
-        ends = [e.end for e in ledger.events.get(day, []) if e.end is not None]
-        return max([self.prefs.study_time, *ends])
+        events = ledger.events.get(day)
+        if not events:
+            return self.prefs.study_time
+        return max([self.prefs.study_time, *(e.end for e in events if e.end is not None)])
 
     def _busy_evening(self, day: date) -> time:
         study = self.prefs.study_time
+        stretches = self.busy.get(day)
+        if not stretches:
+            return study
         gap = self.prefs.buffer_minutes
         pushed = [
             _after_gap(b.end, gap)
-            for b in self.busy.get(day, ())
+            for b in stretches
             if b.end is not None and clock_minutes(b.end) + gap > clock_minutes(study)
         ]
         return max([study, *pushed])

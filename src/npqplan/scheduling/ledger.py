@@ -41,6 +41,9 @@ class Ledger:
     moved_for_busy: int = 0
     # Fixed sessions that fall on a busy time: kept, and shown.
     clashes: list[Session] = field(default_factory=list)
+    # Moves on each time a day gains an event: what was worked out from the events before
+    # (a week's study days) is worked out again.
+    events_version: int = 0
 
     def record_event(self, session: Session, slot: Slot, *, spaced: bool) -> None:
         """An event: its days are taken, and `spaced` ones keep other events a week away."""
@@ -49,6 +52,7 @@ class Ledger:
             self.events[day].append(slot)
             if spaced:
                 self.event_weeks.add(monday_of(day))
+        self.events_version += 1
         self.add(session)
 
     def add(self, session: Session) -> None:
@@ -65,6 +69,7 @@ class Ledger:
             for offset in range((session.end_date - session.day).days + 1):
                 day = session.day + timedelta(days=offset)
                 self.events[day].append(Slot(day, day, None, None))
+        self.events_version += 1
         self.add(session)
 
 

@@ -16,7 +16,7 @@ from npqplan.scheduling.terms import Segment
 from npqplan.scheduling.units import later_by
 from npqplan.schema import Component, Order, Term
 
-WorkKey = tuple[Component, str]
+WorkKey = tuple[str, str]
 
 
 def place_self_study(
@@ -72,17 +72,18 @@ def fill_segment(ctx: Planning, ledger: Ledger, segment: Segment, pool: list[Wor
             f"(from {over[0].isoformat()})"
         )
     per_week = deal(pool, weeks, allotted, ctx.half_hour)
+    # Keyed by name and term: a component (a pydantic model) is slow to hash.
+    named = {(component.name, term): component for component, term, _ in pool}
     for monday in weeks:
         shares: list[tuple[WorkKey, int]] = [
-            ((component, term), steps) for component, term, steps in per_week[monday]
+            ((component.name, term), steps) for component, term, steps in per_week[monday]
         ]
         placed = sittings_in_week(ctx, ledger, monday, shares)
         if ctx.days.prefs.busy:
             free = sittings_in_week(ctx.without_busy(), ledger, monday, shares)
             ledger.moved_for_busy += len(set(placed) - set(free))
         for sitting in placed:
-            component, term = sitting.key
-            ledger.add(sitting_session(ctx, component, term, sitting))
+            ledger.add(sitting_session(ctx, named[sitting.key], sitting.key[1], sitting))
 
 
 def sitting_session(

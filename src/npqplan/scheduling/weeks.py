@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, time, timedelta
 
 from npqplan.plan import (
@@ -26,12 +25,13 @@ def chronological(session: Session) -> tuple[date, time, str, str]:
 
 
 def numbered(sessions: Sequence[Session]) -> list[Session]:
+    """Each session with its occurrence: the how-manyth of its component in its term."""
     counters: dict[tuple[str, str], int] = defaultdict(int)
     found = []
     for session in sessions:
         key = (session.term, session.component)
         counters[key] += 1
-        found.append(replace(session, occurrence=counters[key]))
+        found.append(session.numbered(counters[key]))
     return found
 
 
