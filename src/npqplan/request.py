@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from datetime import date, time
 from pathlib import Path
 
@@ -46,6 +47,8 @@ WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?$")
+# Requests whose values are kept parsed: a command's one, or a cohort's distinct ones.
+PARSED_REQUESTS = 1024
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -117,6 +120,7 @@ def _in_range(day: date, field_name: str, text: str) -> date:
     return day
 
 
+@lru_cache(maxsize=PARSED_REQUESTS)
 def parse_start(text: str, field_name: str = "start") -> date:
     """`YYYY-MM` (that month's first teaching week) or `YYYY-MM-DD`."""
     month = _MONTH.match(text)
@@ -196,7 +200,10 @@ def parse_blocked(values: tuple[str, ...]) -> frozenset[date]:
 MOST_BUFFER_MINUTES = 180
 
 
+@lru_cache(maxsize=PARSED_REQUESTS)
 def preferences_of(request: PlanRequest) -> Preferences:
+    """The preferences `request` asks for, each value parsed (once: a command checks its
+    request, plans it and may plan it again, and a cohort meets the same request often)."""
     hours = request.session_hours
     if not 0.25 <= hours <= 8 or hours * 4 % 1:
         raise RequestValueError(
