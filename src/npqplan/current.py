@@ -9,6 +9,7 @@ from pathlib import Path
 from npqplan import store
 from npqplan.errors import RequestValueError, StateError
 from npqplan.request import PlannedProgramme, PlanRequest, check_request, make_plan
+from npqplan.syncstate import pinned
 
 NO_PLAN_YET = (
     "there is no current plan yet; make one with "
@@ -46,13 +47,16 @@ def plans(state_dir: Path, user_dir: Path | None, cache_dir: Path | None) -> Cur
     """The saved request scheduled, with the latest re-plan made from that same schedule.
 
     A re-plan is keyed to the request and to a fingerprint of the plan it was made from, so a
-    new `schedule`, or an edited programme or calendar, leaves older re-plans unused.
+    new `schedule`, or an edited programme or calendar, leaves older re-plans unused. Sessions
+    the person moved in their calendar and kept (`store.pins`) stand where they put them.
     """
     request = saved_request(state_dir)
     scheduled = make_plan(request, user_dir, cache_dir)
     base = store.plan_fingerprint(scheduled.plan)
     stored = store.stored_replan(state_dir, request, base)
+    kept = store.pins(state_dir, request)
     if stored is None:
-        return CurrentPlans(request, scheduled, scheduled, base, None)
-    current = replace(scheduled, plan=stored.plan)
+        current = replace(scheduled, plan=pinned(scheduled.plan, kept))
+        return CurrentPlans(request, scheduled, current, base, None)
+    current = replace(scheduled, plan=pinned(stored.plan, kept))
     return CurrentPlans(request, scheduled, current, base, stored.today)

@@ -254,3 +254,31 @@ def _vevent(
         alarm.add("trigger", -options.reminder)
         vevent.add_component(alarm)
     return vevent
+
+
+# A sync writes this on each event it puts in a CalDAV calendar, with the event's fingerprint:
+# it tells our events from the person's own, and an event written by a sync that was cut off
+# before it could record it from one the person made.
+SYNC_MARK = "X-NPQPLAN-FINGERPRINT"
+
+
+def event_resource(
+    plan: Plan,
+    event: ExportedEvent,
+    *,
+    generated_at: datetime,
+    options: ExportOptions | None = None,
+) -> bytes:
+    """One event as a CalDAV calendar stores it: a VCALENDAR holding the VTIMEZONE and the one
+    VEVENT, with no METHOD (RFC 4791 section 4.1), marked as npqplan's."""
+    if generated_at.tzinfo is None:
+        raise ValueError("generated_at must be timezone-aware")
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add_component(london_timezone())
+    vevent = _vevent(plan, event, generated_at.astimezone(UTC), options or ExportOptions())
+    vevent.add(SYNC_MARK, event.fingerprint)
+    calendar.add_component(vevent)
+    return bytes(calendar.to_ical())
