@@ -121,14 +121,11 @@ def sync(
             changes = run.changes(accept)
     plan = run.plan
     for line in _their_lines(changes):
-        stdout.print(line, markup=False, highlight=False)
+        _line(line)
     if dry_run:
         for line in _dry_run_lines(changes):
-            stdout.print(line, markup=False, highlight=False)
-        stdout.print(
-            f"Dry run: {changes.writes} change(s) to '{settings.calendar}'; nothing was written.",
-            markup=False,
-        )
+            _line(line)
+        _line(f"Dry run: {changes.writes} change(s) to '{settings.calendar}'; nothing was written.")
         return
     try:
         done = caldav_sync.apply(
@@ -141,24 +138,22 @@ def sync(
         )
         raise typer.Exit(EXIT_INTERRUPTED) from None
     if changes.writes == 0:
-        stdout.print(
+        _line(
             f"Nothing to change: '{settings.calendar}' already shows your plan "
-            f"({len(plan.sessions)} sessions).",
-            markup=False,
+            f"({len(plan.sessions)} sessions)."
         )
         return
-    stdout.print(
+    _line(
         f"Synced '{settings.calendar}': {len(plan.sessions)} sessions; {done.created} added, "
-        f"{done.updated} updated, {done.removed} removed.",
-        markup=False,
+        f"{done.updated} updated, {done.removed} removed."
     )
     if done.skipped:
-        stdout.print(
+        _line(
             f"{len(done.skipped)} event(s) changed in the calendar while syncing were left as "
             "they are; run 'npqplan sync' again."
         )
     if done.taken:
-        stdout.print(
+        _line(
             f"{len(done.taken)} session(s) were already in the calendar from an imported file "
             "and were not added twice; delete the imported copies to let sync keep them."
         )
@@ -233,9 +228,9 @@ def _given(
 
 
 def _asked(given: SyncSettings | None) -> SyncSettings:
-    stdout.print("Known CalDAV servers:", markup=False)
+    _line("Known CalDAV servers:")
     for name, address in KNOWN_SERVERS:
-        stdout.print(f"  {name}: {address}", markup=False, highlight=False)
+        _line(f"  {name}: {address}")
     url = sync_settings.checked_url(
         typer.prompt("Server address", default=given.url if given and given.url else None)
     )
@@ -272,10 +267,10 @@ def _calendar(server: Server, settings: SyncSettings, ask: bool) -> SyncSettings
     choices = server.calendars()
     name = settings.calendar
     if ask:
-        stdout.print("Calendars in this account:", markup=False)
+        _line("Calendars in this account:")
         for number, choice in enumerate(choices, start=1):
-            stdout.print(f"  {number}. {choice.name}", markup=False, highlight=False)
-        stdout.print("  or type a new name to make a calendar", markup=False)
+            _line(f"  {number}. {choice.name}")
+        _line("  or type a new name to make a calendar")
         name = typer.prompt("Calendar", default=settings.calendar or NEW_CALENDAR).strip()
         if name.isdigit() and 1 <= int(name) <= len(choices):
             name = choices[int(name) - 1].name
@@ -306,12 +301,12 @@ def _take_theirs(run: _Run, changes: Changes, dry_run: bool) -> dict[str, str]:
         problem = pin_problem(run.plan, theirs.planned, pin)
         title = _title(theirs.planned)
         if problem is not None:
-            stdout.print(f"Not taken: {title}: {problem}.", markup=False)
+            _line(f"Not taken: {title}: {problem}.")
             continue
         kept.append(pin)
         taken[theirs.synced.event.uid] = theirs.etag
         verb = "Would keep" if dry_run else "Kept"
-        stdout.print(f"{verb} in the plan: {title} at {_when(pin.day, pin.start)}.", markup=False)
+        _line(f"{verb} in the plan: {title} at {_when(pin.day, pin.start)}.")
     if kept and not dry_run:
         store.save_pins(run.state, run.found.request, kept)
     return taken
@@ -350,6 +345,11 @@ def _dry_run_lines(changes: Changes) -> list[str]:
         f"would remove  {_title(g.session) if g.session else g.href}" for g in changes.removals
     ]
     return lines
+
+
+def _line(text: str) -> None:
+    """One line of the result as it is: never wrapped, nothing in it read as markup."""
+    stdout.out(text, highlight=False)
 
 
 def _title(session: Session) -> str:
