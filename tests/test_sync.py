@@ -17,7 +17,7 @@ import time as clock
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import caldav
@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from keyring.backends import fail
 from typer.testing import CliRunner
 
-from npqplan import caldav_sync, ics, store
+from npqplan import caldav_server, caldav_sync, ics, store
 from npqplan.cli import app
 from tests.conftest import RunCli
 
@@ -269,20 +269,25 @@ def move(server: Radicale, found: Held, to: datetime) -> None:
 def test_an_event_moved_in_another_client_is_left_and_take_theirs_keeps_it_in_the_plan(
     run_cli: RunCli, radicale: Radicale, npqplan_home: Path
 ) -> None:
-    run_cli("schedule", PROGRAMME, "--start", "2024-09")
+    run_cli("schedule", "npqel", "--start", "2024-09")
     assert run_cli(*sync_options(radicale), env=ENV).returncode == 0
     url = calendar_url(npqplan_home)
+    # A self-study session: a new --study-time would move it, were it not the person's.
     timed = sorted(
-        (h for h in held(radicale, url).values() if isinstance(h.start, datetime)),
+        (
+            h
+            for h in held(radicale, url).values()
+            if isinstance(h.start, datetime) and b"SUMMARY:Study:" in h.data
+        ),
         key=lambda h: h.start,  # type: ignore[arg-type, return-value]
     )
-    chosen = timed[3]
+    chosen = timed[10]
     assert isinstance(chosen.start, datetime)
     to = (chosen.start + timedelta(days=1)).replace(hour=19, minute=15)
     move(radicale, chosen, to)
     moved = held(radicale, url)[chosen.uid]
 
-    run_cli("schedule", PROGRAMME, "--start", "2024-09", "--study-time", "17:00")
+    run_cli("schedule", "npqel", "--start", "2024-09", "--study-time", "17:00")
     result = run_cli("sync", env=ENV)
     assert result.returncode == 0, result.stderr
     (line,) = [x for x in result.stdout.splitlines() if x.startswith("Left as you changed it")]
@@ -301,7 +306,7 @@ def test_an_event_moved_in_another_client_is_left_and_take_theirs_keeps_it_in_th
     assert now.sequence > moved.sequence
     assert run_cli("sync", env=ENV).stdout.startswith("Nothing to change")
     # A re-plan keeps it: the session is fixed where the person put it.
-    run_cli("schedule", PROGRAMME, "--start", "2024-09", "--study-time", "16:00")
+    run_cli("schedule", "npqel", "--start", "2024-09", "--study-time", "16:00")
     run_cli("sync", env=ENV)
     assert held(radicale, url)[chosen.uid].start == now.start
 
@@ -521,3 +526,74 @@ def test_after_any_replans_and_syncs_the_server_holds_exactly_the_plan_and_the_p
                 found = held(radicale, url)
                 assert set(found) == planned_uids(home) | {foreign.uid}
                 assert found[foreign.uid] == foreign
+
+
+@pytest.mark.slow
+def test_ctrl_c_midway_exits_130_keeps_what_was_written_and_the_next_sync_finishes(
+    run_cli: RunCli, radicale: Radicale, npqplan_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_cli("schedule", "npqel", "--start", "2024-09")
+    assert run_cli(*sync_options(radicale), "--dry-run", env=ENV).returncode == 0
+    url = calendar_url(npqplan_home)
+    real = store.remember_synced
+    calls = []
+
+    def then_interrupt(state: Path, calendar: str, written: object, removed: object) -> None:
+        real(state, calendar, written, removed)  # type: ignore[arg-type]
+        calls.append(written)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "remember_synced", then_interrupt)
+    cut = run_cli("sync", env=ENV)
+    assert cut.returncode == 130
+    assert cut.stderr == (
+        "interrupted: every change the server acknowledged is recorded; run 'npqplan sync' "
+        "again to finish\n"
+    )
+    monkeypatch.setattr(store, "remember_synced", real)
+    assert set(held(radicale, url)) == {s.event.uid for s in store.synced_events(npqplan_home, url)}
+    finish = run_cli("sync", env=ENV)
+    assert finish.returncode == 0, finish.stderr
+    assert set(held(radicale, url)) == planned_uids(npqplan_home)
+
+
+@pytest.mark.slow
+def test_an_event_changed_between_the_look_and_the_write_is_left_412(
+    run_cli: RunCli, radicale: Radicale, npqplan_home: Path
+) -> None:
+    """The server refuses the conditional write (412): the person's version stays, the
+    record keeps the old ETag, so the next sync reports it as their change."""
+    from npqplan import current
+    from npqplan.request import parse_start
+
+    run_cli("schedule", "npqel", "--start", "2024-09")
+    run_cli(*sync_options(radicale), env=ENV)
+    run_cli("schedule", "npqel", "--start", "2024-09", "--study-time", "18:00")
+    url = calendar_url(npqplan_home)
+    found = current.plans(npqplan_home, None, npqplan_home / "cache")
+    plan = found.current.plan
+    key = ics.plan_key(plan.programme_id, parse_start(found.request.start))
+    server = caldav_server.Server(caldav_server.Account(radicale.url, USER, PASSWORD))
+    record = store.synced_events(npqplan_home, url)
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    changes = caldav_sync.compare(
+        plan, key=key, calendar=url, record=record,
+        remote=caldav_sync.look(server, url, record), generated_at=when,
+    )  # fmt: skip
+    assert changes.updates
+    target = changes.updates[0].event.uid
+    theirs = held(radicale, url)[target]
+    assert isinstance(theirs.start, datetime)
+    move(radicale, theirs, theirs.start + timedelta(hours=2))
+    moved = held(radicale, url)[target]
+
+    def remember(written: list[object], removed: list[str]) -> None:
+        store.remember_synced(npqplan_home, url, written, removed)  # type: ignore[arg-type]
+
+    done = caldav_sync.apply(server, plan, changes, generated_at=when, remember=remember)
+    assert done.skipped == [target]
+    assert done.updated == len(changes.updates) - 1
+    assert held(radicale, url)[target] == moved
+    again = run_cli("sync", env=ENV)
+    assert again.stdout.startswith("Left as you changed it: ")
