@@ -270,6 +270,8 @@ def _calendar(server: Server, settings: SyncSettings, ask: bool) -> SyncSettings
         _line("Calendars in this account:")
         for number, choice in enumerate(choices, start=1):
             _line(f"  {number}. {choice.name}")
+        if not choices:
+            _line("  (none yet)")
         _line("  or type a new name to make a calendar")
         name = typer.prompt("Calendar", default=settings.calendar or NEW_CALENDAR).strip()
         if name.isdigit() and 1 <= int(name) <= len(choices):
