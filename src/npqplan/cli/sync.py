@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,7 +12,7 @@ from npqplan import current, paths, store, sync_settings
 from npqplan.cli.output import say, stdout
 from npqplan.cli.plan import export_time
 from npqplan.errors import EXIT_INTERRUPTED, UsageError
-from npqplan.plan import Session
+from npqplan.render import sync as words
 from npqplan.request import parse_start
 from npqplan.sync_settings import SyncSettings
 from npqplan.syncstate import SyncedEvent
@@ -120,10 +119,10 @@ def sync(
         if accept and not dry_run:
             changes = run.changes(accept)
     plan = run.plan
-    for line in _their_lines(changes):
+    for line in words.their_lines(changes):
         _line(line)
     if dry_run:
-        for line in _dry_run_lines(changes):
+        for line in words.dry_run_lines(changes):
             _line(line)
         _line(f"Dry run: {changes.writes} change(s) to '{settings.calendar}'; nothing was written.")
         return
@@ -301,73 +300,19 @@ def _take_theirs(run: _Run, changes: Changes, dry_run: bool) -> dict[str, str]:
         if pin is None or theirs.planned is None or theirs.etag is None:
             continue
         problem = pin_problem(run.plan, theirs.planned, pin)
-        title = _title(theirs.planned)
+        title = words.title(theirs.planned)
         if problem is not None:
             _line(f"Not taken: {title}: {problem}.")
             continue
         kept.append(pin)
         taken[theirs.synced.event.uid] = theirs.etag
         verb = "Would keep" if dry_run else "Kept"
-        _line(f"{verb} in the plan: {title} at {_when(pin.day, pin.start)}.")
+        _line(f"{verb} in the plan: {title} at {words.when(pin.day, pin.start)}.")
     if kept and not dry_run:
         store.save_pins(run.state, run.found.request, kept)
     return taken
 
 
-def _their_lines(changes: Changes) -> list[str]:
-    from npqplan import caldav_sync
-
-    lines = []
-    for theirs in changes.edited:
-        session = theirs.planned or theirs.synced.event.session
-        now = caldav_sync.their_start(theirs)
-        where = f" (now {_moment(now)})" if now is not None else ""
-        if theirs.planned is None:
-            lines.append(
-                f"Left as you changed it: {_title(session)}{where}; no longer in your plan, "
-                "delete it in your calendar if you do not need it."
-            )
-        else:
-            lines.append(
-                f"Left as you changed it: {_title(session)}{where}; 'npqplan sync "
-                "--take-theirs' keeps it there in the plan, '--restore' puts the plan's back."
-            )
-    if changes.deleted:
-        lines.append(
-            f"{len(changes.deleted)} session(s) you deleted in your calendar stay deleted; "
-            "'npqplan sync --restore' puts them back."
-        )
-    return lines
-
-
-def _dry_run_lines(changes: Changes) -> list[str]:
-    lines = [f"would add     {_title(w.event.session)}" for w in changes.creates]
-    lines += [f"would update  {_title(w.event.session)}" for w in changes.updates]
-    lines += [
-        f"would remove  {_title(g.session) if g.session else g.href}" for g in changes.removals
-    ]
-    return lines
-
-
 def _line(text: str) -> None:
     """One line of the result as it is: never wrapped, nothing in it read as markup."""
     stdout.out(text, highlight=False)
-
-
-def _title(session: Session) -> str:
-    from npqplan import ics
-
-    return (
-        f"{_when(session.day, None if session.all_day else session.start)} {ics.summary(session)}"
-    )
-
-
-def _when(day: date, start: time | None) -> str:
-    text = f"{day:%a} {day.isoformat()}"
-    return f"{text} {start:%H:%M}" if start is not None else text
-
-
-def _moment(value: date | datetime) -> str:
-    if isinstance(value, datetime):
-        return _when(value.date(), value.time())
-    return _when(value, None)
