@@ -599,3 +599,25 @@ def test_an_event_changed_between_the_look_and_the_write_is_left_412(
     assert held(radicale, url)[target] == moved
     again = run_cli("sync", env=ENV)
     assert again.stdout.startswith("Left as you changed it: ")
+
+
+@pytest.mark.slow
+def test_setup_without_a_keyring_uses_the_password_once_and_says_how_to_give_it_next_time(
+    run_cli: RunCli, radicale: Radicale, npqplan_home: Path
+) -> None:
+    run_cli("schedule", PROGRAMME, "--start", "2024-09")
+    no_password = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    result = run_cli(
+        "sync", "--setup", env=no_password, stdin=f"{radicale.url}\n{USER}\n{PASSWORD}\nMy NPQ\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "there is no system keyring here, so the password was not kept" in result.stderr
+    assert "Synced 'My NPQ': 20 sessions; 20 added" in result.stdout
+    assert PASSWORD not in (npqplan_home / "config" / "caldav.json").read_text()
+    later = run_cli("sync", env=no_password)
+    assert later.returncode == 2
+    assert "NPQPLAN_CALDAV_PASSWORD" in later.stderr
+    helper = run_cli("sync", "--password-command", f"echo {PASSWORD}", env=no_password)
+    assert helper.returncode == 0, helper.stderr
+    assert helper.stdout.startswith("Nothing to change")
+    assert run_cli("sync", env=no_password).returncode == 0  # the command is remembered
