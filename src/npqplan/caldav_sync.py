@@ -155,7 +155,9 @@ def compare(
         if href not in hrefs and found and found.fingerprint and found.uid not in recorded:
             orphans[found.uid] = (href, etag, found)
     previous = [s.event for s in recorded.values()]
-    first = ics.export_calendar(plan, key=key, generated_at=generated_at, previous=previous)
+    first = ics.export_calendar(
+        plan, key=key, generated_at=generated_at, previous=previous, with_file=False
+    )
     sessions = {e.uid: e.session for e in first.events if not e.cancelled}
     for uid, (_href, _etag, found) in orphans.items():
         if uid in sessions and found.fingerprint:
@@ -166,7 +168,9 @@ def compare(
             )
     export = first
     if len(previous) > len(recorded):
-        export = ics.export_calendar(plan, key=key, generated_at=generated_at, previous=previous)
+        export = ics.export_calendar(
+            plan, key=key, generated_at=generated_at, previous=previous, with_file=False
+        )
     wanted = {e.uid: e for e in export.events if not e.cancelled}
 
     creates: list[Write] = []

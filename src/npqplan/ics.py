@@ -96,6 +96,7 @@ def export_calendar(
     generated_at: datetime,
     previous: Iterable[ExportedEvent] = (),
     options: ExportOptions | None = None,
+    with_file: bool = True,
 ) -> CalendarExport:
     """The plan as iCalendar bytes, and what to remember about each event for the next export.
 
@@ -124,12 +125,15 @@ def export_calendar(
     for old in dropped:
         events.append(_versioned(plan, old.uid, old.session, True, old, stamp, chosen))
 
-    calendar = _calendar(plan)
-    for event in events:
-        calendar.add_component(_vevent(plan, event, stamp, chosen))
+    data = b""
+    if with_file:  # a sync writes each event on its own (event_resource): no file to make
+        calendar = _calendar(plan)
+        for event in events:
+            calendar.add_component(_vevent(plan, event, stamp, chosen))
+        data = bytes(calendar.to_ical())
     changed = [e for e in events if e.uid in before and e.sequence != before[e.uid].sequence]
     return CalendarExport(
-        calendar.to_ical(),
+        data,
         tuple(events),
         added=sum(1 for event in events if event.uid not in before),
         updated=sum(1 for event in changed if not event.cancelled),
