@@ -337,9 +337,6 @@ def test_a_server_stopped_midway_then_resumed_ends_with_the_plan_and_no_duplicat
 ) -> None:
     monkeypatch.setattr(caldav_sync, "BATCH", 5)
     run_cli("schedule", PROGRAMME, "--start", "2024-09")
-    # Set up against an empty plan of writes: the calendar is made, the settings saved.
-    assert run_cli(*sync_options(radicale), "--dry-run", env=ENV).returncode == 0
-    url = calendar_url(npqplan_home)
     batches = []
     real = store.remember_synced
 
@@ -350,12 +347,16 @@ def test_a_server_stopped_midway_then_resumed_ends_with_the_plan_and_no_duplicat
             radicale.stop()
 
     monkeypatch.setattr(store, "remember_synced", then_stop)
-    monkeypatch.setenv("NPQPLAN_CALDAV_PASSWORD", PASSWORD)
-    cut = run_cli("sync", env=ENV)
+    cut = run_cli(*sync_options(radicale), env=ENV)
     assert cut.returncode == 4, cut.stderr
-    assert cut.stderr.startswith("error: cannot reach the calendar server at ")
-    assert cut.stderr.count("\n") == 1
+    *setting_up, last = cut.stderr.splitlines()
+    assert setting_up == [
+        "made the calendar 'NPQ study plan'",
+        f"saved the sync settings in {npqplan_home / 'config' / 'caldav.json'}",
+    ]
+    assert last.startswith("error: cannot reach the calendar server at ")
     monkeypatch.setattr(store, "remember_synced", real)
+    url = calendar_url(npqplan_home)
     recorded = store.synced_events(npqplan_home, url)
     assert len(recorded) == caldav_sync.BATCH
 
@@ -418,7 +419,25 @@ def test_an_unreachable_server_exits_4_and_says_what_to_do(
     )
 
 
+@pytest.mark.slow
+def test_a_dry_run_before_the_calendar_exists_makes_nothing_and_lists_every_session(
+    run_cli: RunCli, radicale: Radicale, npqplan_home: Path
+) -> None:
+    run_cli("schedule", PROGRAMME, "--start", "2024-09")
+    dry = run_cli(*sync_options(radicale), "--dry-run", env=ENV)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stderr == "would make the calendar 'NPQ study plan'\n"
+    assert dry.stdout.count("would add ") == 20
+    assert dry.stdout.endswith("Dry run: 20 change(s) to 'NPQ study plan'; nothing was written.\n")
+    assert radicale.client().principal().calendars() == []
+    assert not (npqplan_home / "config").exists()
+
+
 def test_sync_before_setup_and_plain_http_to_another_host_are_refused(run_cli: RunCli) -> None:
+    nothing = run_cli("sync", env=ENV)
+    assert nothing.returncode == 2
+    assert nothing.stderr.startswith("error: there is no current plan yet; make one with ")
+    run_cli("schedule", PROGRAMME, "--start", "2024-09")
     never = run_cli("sync", env=ENV)
     assert never.returncode == 2
     assert never.stderr == (
@@ -535,8 +554,6 @@ def test_ctrl_c_midway_exits_130_keeps_what_was_written_and_the_next_sync_finish
 ) -> None:
     monkeypatch.setattr(caldav_sync, "BATCH", 5)
     run_cli("schedule", PROGRAMME, "--start", "2024-09")
-    assert run_cli(*sync_options(radicale), "--dry-run", env=ENV).returncode == 0
-    url = calendar_url(npqplan_home)
     real = store.remember_synced
     calls = []
 
@@ -547,13 +564,14 @@ def test_ctrl_c_midway_exits_130_keeps_what_was_written_and_the_next_sync_finish
             raise KeyboardInterrupt
 
     monkeypatch.setattr(store, "remember_synced", then_interrupt)
-    cut = run_cli("sync", env=ENV)
+    cut = run_cli(*sync_options(radicale), env=ENV)
     assert cut.returncode == 130
-    assert cut.stderr == (
-        "interrupted: every change the server acknowledged is recorded; run 'npqplan sync' "
+    assert cut.stderr.endswith(
+        "\ninterrupted: every change the server acknowledged is recorded; run 'npqplan sync' "
         "again to finish\n"
     )
     monkeypatch.setattr(store, "remember_synced", real)
+    url = calendar_url(npqplan_home)
     assert set(held(radicale, url)) == {s.event.uid for s in store.synced_events(npqplan_home, url)}
     finish = run_cli("sync", env=ENV)
     assert finish.returncode == 0, finish.stderr

@@ -97,6 +97,7 @@ def sync(
 
     config = paths.config_dir()
     saved = sync_settings.load(config)
+    run = _Run(restore)  # the plan first: without one there is nothing to connect for
     given = _given(saved, url, user, calendar, password_command)
     settings = _asked(given) if setup else given
     if settings is None:
@@ -106,13 +107,13 @@ def sync(
         )
     secret = _setup_password(settings) if setup else sync_settings.password(settings)
     server = caldav_server.Server(caldav_server.Account(settings.url, settings.user, secret))
-    settings = _calendar(server, settings, setup)
-    if settings != saved:
+    settings = _calendar(server, settings, setup, dry_run)
+    if settings != saved and not dry_run:
         # Saved once the server has taken the password and the calendar is known.
         sync_settings.save(config, settings)
         say(f"saved the sync settings in {sync_settings.settings_path(config)}")
 
-    run = _Run(server, settings.calendar_url, restore)
+    run.server, run.target = server, settings.calendar_url
     changes = run.changes()
     if take_theirs and changes.edited:
         accept = _take_theirs(run, changes, dry_run)
@@ -161,9 +162,9 @@ def sync(
 class _Run:
     """One sync's inputs: the current plan, what earlier syncs wrote, what the server holds."""
 
-    def __init__(self, server: Server, target: str, restore: bool) -> None:
-        self.server = server
-        self.target = target
+    def __init__(self, restore: bool) -> None:
+        self.server: Server | None = None
+        self.target = ""  # no calendar yet: a dry run before the calendar is made
         self.restore = restore
         self.state = paths.state_dir()
         self.generated_at = export_time()
@@ -180,8 +181,11 @@ class _Run:
             self.found = self._plans()
             self.plan = self.found.current.plan
         key = ics.plan_key(self.plan.programme_id, parse_start(self.found.request.start))
-        record = store.synced_events(self.state, self.target)
-        remote = caldav_sync.look(self.server, self.target, record)
+        record: list[SyncedEvent] = []
+        remote = caldav_sync.Remote({}, {})
+        if self.server is not None and self.target:
+            record = store.synced_events(self.state, self.target)
+            remote = caldav_sync.look(self.server, self.target, record)
         return caldav_sync.compare(
             self.plan,
             key=key,
@@ -258,9 +262,9 @@ def _setup_password(settings: SyncSettings) -> str:
     return secret
 
 
-def _calendar(server: Server, settings: SyncSettings, ask: bool) -> SyncSettings:
-    """The calendar the settings name, found among the account's (or made); asked for in
-    --setup."""
+def _calendar(server: Server, settings: SyncSettings, ask: bool, dry_run: bool) -> SyncSettings:
+    """The calendar the settings name, found among the account's (or made, unless this is a
+    dry run); asked for in --setup."""
     if settings.calendar_url and not ask:
         return settings
     choices = server.calendars()
@@ -279,6 +283,9 @@ def _calendar(server: Server, settings: SyncSettings, ask: bool) -> SyncSettings
     for choice in choices:
         if choice.name == name:
             return replace(settings, calendar=name, calendar_url=choice.url)
+    if dry_run:
+        say(f"would make the calendar '{name}'")
+        return replace(settings, calendar=name, calendar_url="")
     made = server.make_calendar(name)
     say(f"made the calendar '{name}'")
     return replace(settings, calendar=name, calendar_url=made.url)
