@@ -639,3 +639,22 @@ def test_setup_without_a_keyring_uses_the_password_once_and_says_how_to_give_it_
     assert helper.returncode == 0, helper.stderr
     assert helper.stdout.startswith("Nothing to change")
     assert run_cli("sync", env=no_password).returncode == 0  # the command is remembered
+
+
+@pytest.mark.slow
+def test_a_calendar_the_user_may_not_use_exits_2_with_the_403_line(
+    run_cli: RunCli, radicale: Radicale, npqplan_home: Path
+) -> None:
+    run_cli("schedule", PROGRAMME, "--start", "2024-09")
+    assert run_cli(*sync_options(radicale), env=ENV).returncode == 0
+    settings_file = npqplan_home / "config" / "caldav.json"
+    saved = json.loads(settings_file.read_text())
+    # Radicale's default rights: each user owns only their own folder.
+    saved["calendar_url"] = f"{radicale.url}someone-else/calendar/"
+    settings_file.write_text(json.dumps(saved))
+    result = run_cli("sync", env=ENV)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"error: the calendar server at {radicale.url} does not let npq do this (403 "
+        "Forbidden); choose a calendar of your own with 'npqplan sync --setup'\n"
+    )
