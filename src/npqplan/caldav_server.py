@@ -151,11 +151,11 @@ class Server:
             if props.get(dav.GetEtag.tag) and props.get(cdav.CalendarData.tag)
         }
 
-    def put(self, href: str, body: bytes, etag: str | None) -> str:
+    def put(self, calendar: str, href: str, body: bytes, etag: str | None) -> str:
         """Create (etag None: only if nothing is there) or replace (only if still at `etag`)
         the event at `href`; returns its new ETag."""
         condition = {"If-None-Match": "*"} if etag is None else {"If-Match": etag}
-        url = self._url(href)
+        url = _url(calendar, href)
         with self.talking():
             response = self.client.put(url, body.decode("utf-8"), {**condition, **ICS_HEADERS})
             if response.status == 412:
@@ -167,22 +167,22 @@ class Server:
             if tag and not tag.startswith("W/"):
                 return str(tag)
             # No strong ETag for what we wrote (the server changed it as it stored it): ask.
-            return self.etags_of([href]).get(href, "")
+            return self.etags_of(calendar, [href]).get(href, "")
 
-    def etags_of(self, hrefs: Iterable[str]) -> dict[str, str]:
+    def etags_of(self, calendar: str, hrefs: Iterable[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         with self.talking():
             for href in hrefs:
-                response = self.client.propfind(self._url(href), _ETAGS, depth=0)
+                response = self.client.propfind(_url(calendar, href), _ETAGS, depth=0)
                 props = response.expand_simple_props([dav.GetEtag()])
                 for value in props.values():
                     if value.get(dav.GetEtag.tag):
                         found[href] = str(value[dav.GetEtag.tag])
         return found
 
-    def delete(self, href: str, etag: str) -> None:
+    def delete(self, calendar: str, href: str, etag: str) -> None:
         """Remove the event at `href` if it is still at `etag`; gone already is fine."""
-        url = self._url(href)
+        url = _url(calendar, href)
         with self.talking():
             response = self.client.delete(url, {"If-Match": etag})
             if response.status == 412:
@@ -190,13 +190,15 @@ class Server:
             if response.status != 404:
                 _check(response.status, url)
 
-    def _url(self, href: str) -> str:
-        return urljoin(str(self.client.url), _quoted(href))
-
 
 def event_href(calendar: str, uid: str) -> str:
     """Where a new event of ours goes: named by its UID, inside the calendar."""
     return _path(calendar).rstrip("/") + "/" + uid + ".ics"
+
+
+def _url(calendar: str, href: str) -> str:
+    # On the calendar's own host: iCloud serves calendars from another host than its address.
+    return urljoin(calendar, _quoted(href))
 
 
 def _path(href: str) -> str:

@@ -61,6 +61,7 @@ class Theirs:
 
 @dataclass(frozen=True)
 class Changes:
+    calendar: str
     creates: tuple[Write, ...] = ()
     updates: tuple[Write, ...] = ()
     removals: tuple[Gone, ...] = ()
@@ -111,23 +112,25 @@ class _Found:
 
 
 def _read(data: bytes) -> _Found | None:
+    """What a sync needs of an event it read; None for anything it cannot read as one event
+    (an event of the person's own may be anything)."""
     try:
         events = icalendar.Calendar.from_ical(data).walk("VEVENT")
-    except ValueError:
+        if len(events) != 1 or "UID" not in events[0]:
+            return None
+        event = events[0]
+        mark = event.get(ics.SYNC_MARK)
+        modified = event.decoded("LAST-MODIFIED") if "LAST-MODIFIED" in event else None
+        start = event.decoded("DTSTART") if "DTSTART" in event else None
+        return _Found(
+            str(event["UID"]),
+            None if mark is None else str(mark),
+            int(event.get("SEQUENCE", 0)),
+            modified if isinstance(modified, datetime) else None,
+            start if isinstance(start, date) else None,
+        )
+    except (ValueError, TypeError, KeyError):
         return None
-    if len(events) != 1 or "UID" not in events[0]:
-        return None
-    event = events[0]
-    mark = event.get(ics.SYNC_MARK)
-    modified = event.decoded("LAST-MODIFIED") if "LAST-MODIFIED" in event else None
-    start = event.decoded("DTSTART") if "DTSTART" in event else None
-    return _Found(
-        str(event["UID"]),
-        None if mark is None else str(mark),
-        int(event.get("SEQUENCE", 0)),
-        modified if isinstance(modified, datetime) else None,
-        start if isinstance(start, date) else None,
-    )
 
 
 def compare(
@@ -220,6 +223,7 @@ def compare(
         if uid not in wanted:
             removals.append(Gone(uid, href, etag, None))
     return Changes(
+        calendar=calendar,
         creates=tuple(sorted(creates, key=_write_order)),
         updates=tuple(sorted(updates, key=_write_order)),
         removals=tuple(removals),
@@ -291,7 +295,7 @@ def apply(
         for write in changes.creates + changes.updates:
             body = ics.event_resource(plan, write.event, generated_at=generated_at)
             try:
-                etag = server.put(write.href, body, write.etag)
+                etag = server.put(changes.calendar, write.href, body, write.etag)
             except ChangedMeanwhile:
                 done.skipped.append(write.event.uid)
                 continue
@@ -307,7 +311,7 @@ def apply(
                 flush()
         for gone in changes.removals:
             try:
-                server.delete(gone.href, gone.etag)
+                server.delete(changes.calendar, gone.href, gone.etag)
             except ChangedMeanwhile:
                 done.skipped.append(gone.uid)
                 continue
