@@ -153,7 +153,7 @@ def held(server: Radicale, url: str) -> dict[str, Held]:
     calendar = caldav.Calendar(client=server.client(), url=url)
     found: dict[str, Held] = {}
     for event in calendar.events():
-        event.load()
+        assert event.etag, "the listing gives each event's ETag"
         data = bytes(event.data.encode() if isinstance(event.data, str) else event.data)
         (vevent,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
         uid = str(vevent["UID"])
