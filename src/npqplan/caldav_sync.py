@@ -13,12 +13,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
-import icalendar
-
 from npqplan import ics
 from npqplan.caldav_server import ChangedMeanwhile, Server, UidTaken, event_href
 from npqplan.plan import ExportedEvent, Plan, Session
-from npqplan.syncstate import Pin, SyncedEvent
+from npqplan.remote_event import read_event
+from npqplan.syncstate import SyncedEvent
 
 # Writes recorded together: few enough that an interrupted sync records nearly all it did,
 # enough that the state file is not synced to disk after every event.
@@ -102,37 +101,6 @@ def look(server: Server, calendar: str, record: Iterable[SyncedEvent]) -> Remote
     return Remote(etags, server.fetch(calendar, wanted))
 
 
-@dataclass(frozen=True)
-class _Found:
-    uid: str
-    fingerprint: str | None
-    sequence: int
-    modified: datetime | None
-    start: date | datetime | None
-
-
-def _read(data: bytes) -> _Found | None:
-    """What a sync needs of an event it read; None for anything it cannot read as one event
-    (an event of the person's own may be anything)."""
-    try:
-        events = icalendar.Calendar.from_ical(data).walk("VEVENT")
-        if len(events) != 1 or "UID" not in events[0]:
-            return None
-        event = events[0]
-        mark = event.get(ics.SYNC_MARK)
-        modified = event.decoded("LAST-MODIFIED") if "LAST-MODIFIED" in event else None
-        start = event.decoded("DTSTART") if "DTSTART" in event else None
-        return _Found(
-            str(event["UID"]),
-            None if mark is None else str(mark),
-            int(event.get("SEQUENCE", 0)),
-            modified if isinstance(modified, datetime) else None,
-            start if isinstance(start, date) else None,
-        )
-    except (ValueError, TypeError, KeyError):
-        return None
-
-
 def compare(
     plan: Plan,
     *,
@@ -154,7 +122,7 @@ def compare(
     hrefs = {s.href for s in recorded.values()}
     orphans = {}
     for href, (etag, data) in remote.data.items():
-        found = _read(data)
+        found = read_event(data)
         if href not in hrefs and found and found.fingerprint and found.uid not in recorded:
             orphans[found.uid] = (href, etag, found)
     previous = [s.event for s in recorded.values()]
@@ -243,30 +211,6 @@ def _data(remote: Remote, href: str) -> bytes | None:
 def _write_order(write: Write) -> tuple[date, time, str]:
     session = write.event.session
     return session.day, session.start or time.min, write.event.uid
-
-
-def their_pin(theirs: Theirs) -> Pin | None:
-    """Where the person put a session of ours, as a pin; None when there is nothing to keep
-    (they deleted it, or the plan no longer has it)."""
-    if theirs.data is None or theirs.planned is None:
-        return None
-    found = _read(theirs.data)
-    if found is None or found.start is None:
-        return None
-    if isinstance(found.start, datetime):
-        local = found.start.astimezone(ics.LONDON) if found.start.tzinfo else found.start
-        return Pin(theirs.planned.identity, local.date(), local.time().replace(tzinfo=None))
-    return Pin(theirs.planned.identity, found.start, None)
-
-
-def their_start(theirs: Theirs) -> date | datetime | None:
-    """When the event starts in the person's calendar now (London time), if it is there."""
-    found = _read(theirs.data) if theirs.data is not None else None
-    if found is None or found.start is None:
-        return None
-    if isinstance(found.start, datetime) and found.start.tzinfo:
-        return found.start.astimezone(ics.LONDON)
-    return found.start
 
 
 def apply(

@@ -297,13 +297,13 @@ def _calendar(server: Server, settings: SyncSettings, ask: bool, dry_run: bool) 
 def _take_theirs(run: _Run, changes: Changes, dry_run: bool) -> dict[str, str]:
     """Pin each session the person moved to where they put it; the UIDs taken, with the ETag
     now theirs."""
-    from npqplan import caldav_sync
+    from npqplan import remote_event
     from npqplan.syncstate import pin_problem
 
     taken: dict[str, str] = {}
     kept = []
     for theirs in changes.edited:
-        pin = caldav_sync.their_pin(theirs)
+        pin = remote_event.their_pin(theirs.data, theirs.planned)
         if pin is None or theirs.planned is None or theirs.etag is None:
             continue
         problem = pin_problem(run.plan, theirs.planned, pin)

@@ -12,12 +12,12 @@ if TYPE_CHECKING:
 
 
 def their_lines(changes: Changes) -> list[str]:
-    from npqplan import caldav_sync
+    from npqplan import remote_event
 
     lines = []
     for theirs in changes.edited:
         session = theirs.planned or theirs.synced.event.session
-        now = caldav_sync.their_start(theirs)
+        now = remote_event.their_start(theirs.data)
         where = f" (now {_moment(now)})" if now is not None else ""
         if theirs.planned is None:
             lines.append(
