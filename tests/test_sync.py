@@ -306,7 +306,15 @@ def test_an_event_moved_in_another_client_is_left_and_take_theirs_keeps_it_in_th
     assert now.sequence > moved.sequence
     assert run_cli("sync", env=ENV).stdout.startswith("Nothing to change")
     # A re-plan keeps it: the session is fixed where the person put it.
-    run_cli("schedule", "npqel", "--start", "2024-09", "--study-time", "16:00")
+    shown = run_cli(
+        "schedule", "npqel", "--start", "2024-09", "--study-time", "16:00", "--format", "json"
+    )
+    again = [
+        (x["date"], x.get("start"), x["fixed"])
+        for w in json.loads(shown.stdout)["weeks"]
+        for x in w["sessions"]
+    ]
+    assert (to.date().isoformat(), "19:15", True) in again
     run_cli("sync", env=ENV)
     assert held(radicale, url)[chosen.uid].start == now.start
 

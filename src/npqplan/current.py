@@ -54,9 +54,17 @@ def plans(state_dir: Path, user_dir: Path | None, cache_dir: Path | None) -> Cur
     scheduled = make_plan(request, user_dir, cache_dir)
     base = store.plan_fingerprint(scheduled.plan)
     stored = store.stored_replan(state_dir, request, base)
-    kept = store.pins(state_dir, request)
     if stored is None:
-        current = replace(scheduled, plan=pinned(scheduled.plan, kept))
-        return CurrentPlans(request, scheduled, current, base, None)
-    current = replace(scheduled, plan=pinned(stored.plan, kept))
+        return CurrentPlans(
+            request, scheduled, kept_where_moved(state_dir, request, scheduled), base, None
+        )
+    current = kept_where_moved(state_dir, request, replace(scheduled, plan=stored.plan))
     return CurrentPlans(request, scheduled, current, base, stored.today)
+
+
+def kept_where_moved(
+    state_dir: Path, request: PlanRequest, planned: PlannedProgramme
+) -> PlannedProgramme:
+    """The plan with the sessions the person moved in their calendar and kept there (`sync
+    --take-theirs`, stored for the programme and start) where they put them."""
+    return replace(planned, plan=pinned(planned.plan, store.pins(state_dir, request)))
