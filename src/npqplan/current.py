@@ -19,6 +19,7 @@ from npqplan.errors import RequestValueError, ScheduleError, StateError
 from npqplan.plan import Plan
 from npqplan.request import PlannedProgramme, PlanRequest, check_request, make_plan
 from npqplan.scheduling import replan
+from npqplan.syncstate import pinned
 
 NO_PLAN_YET = (
     "there is no current plan yet; make one with "
@@ -83,10 +84,13 @@ def plans(state_dir: Path, user_dir: Path | None, cache_dir: Path | None) -> Cur
     scheduled = make_plan(request, user_dir, cache_dir)
     base = store.plan_fingerprint(scheduled.plan)
     saved = store.stored_replans(state_dir, request)
+    # Sessions the person moved in their calendar and kept there stand where they put them,
+    # fixed, before any re-plan is made again, so re-plans keep them too.
+    mine = kept_where_moved(state_dir, request, scheduled)
     if not saved:
-        return CurrentPlans(request, scheduled, scheduled, base, None)
+        return CurrentPlans(request, scheduled, mine, base, None)
     now = input_digests(scheduled)
-    plan = scheduled.plan
+    plan = mine.plan
     try:
         for stored in saved:
             plan = replan(
@@ -120,3 +124,11 @@ def moved_sessions(before: Plan, after: Plan) -> int:
     return sum(where.get(key) != value for key, value in found.items()) + len(
         where.keys() - found.keys()
     )
+
+
+def kept_where_moved(
+    state_dir: Path, request: PlanRequest, planned: PlannedProgramme
+) -> PlannedProgramme:
+    """The plan with the sessions the person moved in their calendar and kept there (`sync
+    --take-theirs`, stored for the programme and start) where they put them."""
+    return replace(planned, plan=pinned(planned.plan, store.pins(state_dir, request)))

@@ -6,6 +6,9 @@ EXIT_OK = 0
 EXIT_OUTSIDE_TARGET = 1
 EXIT_BAD_INPUT = 2
 EXIT_BROKEN_PLAN = 3
+# The calendar server could not be reached or failed: nothing is wrong with what was asked,
+# and the same command later finishes the job.
+EXIT_SERVER = 4
 EXIT_INTERRUPTED = 130
 
 
@@ -84,3 +87,9 @@ class RosterError(InvalidFileError):
     def __init__(self, problems: list[str], exit_code: int = EXIT_BAD_INPUT) -> None:
         super().__init__(problems)
         self.exit_code = exit_code
+
+
+class CalendarServerError(NpqplanError):
+    """The CalDAV server could not be reached, timed out or failed; safe to run again."""
+
+    exit_code = EXIT_SERVER

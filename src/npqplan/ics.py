@@ -103,6 +103,7 @@ def export_calendar(
     generated_at: datetime,
     previous: Iterable[ExportedEvent] = (),
     options: ExportOptions | None = None,
+    with_file: bool = True,
 ) -> CalendarExport:
     """The plan as iCalendar bytes, and what to remember about each event for the next export.
 
@@ -131,12 +132,15 @@ def export_calendar(
     for old in dropped:
         events.append(_versioned(plan, old.uid, old.session, True, old, stamp, chosen))
 
-    calendar = _calendar(plan)
-    for event in events:
-        calendar.add_component(_vevent(plan, event, stamp, chosen))
+    data = b""
+    if with_file:  # a sync writes each event on its own (event_resource): no file to make
+        calendar = _calendar(plan)
+        for event in events:
+            calendar.add_component(_vevent(plan, event, stamp, chosen))
+        data = bytes(calendar.to_ical())
     changed = [e for e in events if e.uid in before and e.sequence != before[e.uid].sequence]
     return CalendarExport(
-        calendar.to_ical(),
+        data,
         tuple(events),
         added=sum(1 for event in events if event.uid not in before),
         updated=sum(1 for event in changed if not event.cancelled),
@@ -268,3 +272,31 @@ def _vevent(
         alarm.add("trigger", -options.reminder)
         vevent.add_component(alarm)
     return vevent
+
+
+# A sync writes this on each event it puts in a CalDAV calendar, with the event's fingerprint:
+# it tells our events from the person's own, and an event written by a sync that was cut off
+# before it could record it from one the person made.
+SYNC_MARK = "X-NPQPLAN-FINGERPRINT"
+
+
+def event_resource(
+    plan: Plan,
+    event: ExportedEvent,
+    *,
+    generated_at: datetime,
+    options: ExportOptions | None = None,
+) -> bytes:
+    """One event as a CalDAV calendar stores it: a VCALENDAR holding the VTIMEZONE and the one
+    VEVENT, with no METHOD (RFC 4791 section 4.1), marked as npqplan's."""
+    if generated_at.tzinfo is None:
+        raise ValueError("generated_at must be timezone-aware")
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add_component(london_timezone())
+    vevent = _vevent(plan, event, generated_at.astimezone(UTC), options or ExportOptions())
+    vevent.add(SYNC_MARK, event.fingerprint)
+    calendar.add_component(vevent)
+    return bytes(calendar.to_ical())

@@ -36,3 +36,13 @@ def cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def config_dir() -> Path:
+    """The user's settings (where `sync` writes); beside the state when it is moved."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override) / "config"
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME))

@@ -12,8 +12,8 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache
 from datetime import date, time
+from functools import lru_cache
 from pathlib import Path
 
 from npqplan import cache as caches

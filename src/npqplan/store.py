@@ -1,7 +1,8 @@
 """The user's state in one SQLite file, and every SQL statement npqplan runs.
 
-The current plan's request, the study log, saved re-plans and what each plan's last calendar
-export said, with a versioned schema; and the JSON forms in which plans, sessions and requests
+The current plan's request, the study log, saved re-plans, what each plan's last calendar
+export said, what syncs wrote to a CalDAV calendar and the sessions a person moved there, with
+a versioned schema; and the JSON forms in which plans, sessions and requests
 are kept there.
 """
 
@@ -24,6 +25,7 @@ from npqplan.plan import ExportedEvent, Plan, Session, Week
 from npqplan.progress import LogEntry
 from npqplan.request import PlanRequest
 from npqplan.schema import ComponentKind, Delivery, IfMissed
+from npqplan.syncstate import Pin, SyncedEvent
 
 DATABASE_NAME = "npqplan.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
@@ -70,6 +72,28 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE replans ADD COLUMN done TEXT;
     ALTER TABLE replans ADD COLUMN inputs TEXT;
     CREATE INDEX replans_by_request ON replans (request, id);
+    """,
+    # What sync wrote to a CalDAV calendar, and the sessions the person moved and kept there.
+    """
+    CREATE TABLE synced_events (
+        calendar TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        href TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        sequence INTEGER NOT NULL CHECK (sequence >= 0),
+        modified TEXT,
+        session TEXT NOT NULL,
+        PRIMARY KEY (calendar, uid)
+    );
+    CREATE TABLE pinned_sessions (
+        programme TEXT NOT NULL,
+        start TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        time TEXT,
+        PRIMARY KEY (programme, start, identity)
+    );
     """,
 )
 
@@ -628,3 +652,101 @@ def remember_export(
             rows,
         )
         write()
+
+
+# -- calendar syncs ---------------------------------------------------------------------------
+
+
+def synced_events(state_dir: Path, calendar: str) -> list[SyncedEvent]:
+    """What the syncs into this calendar (its address) wrote and the server acknowledged."""
+    if not exists(state_dir):
+        return []
+    with reading(state_dir) as db:
+        rows = db.execute(
+            "SELECT uid, href, etag, fingerprint, sequence, modified, session "
+            "FROM synced_events WHERE calendar = ? ORDER BY uid",
+            (calendar,),
+        ).fetchall()
+    try:
+        return [
+            SyncedEvent(
+                ExportedEvent(
+                    uid=str(uid),
+                    fingerprint=str(fingerprint),
+                    sequence=int(sequence),
+                    modified=datetime.fromisoformat(modified) if modified else None,
+                    session=session_from_record(json.loads(session)),
+                ),
+                href=str(href),
+                etag=str(etag),
+            )
+            for uid, href, etag, fingerprint, sequence, modified, session in rows
+        ]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise _damaged(state_dir, f"the record of syncs to {calendar}", exc) from None
+
+
+def remember_synced(
+    state_dir: Path, calendar: str, written: Iterable[SyncedEvent], removed: Iterable[str]
+) -> None:
+    """Record, in one transaction, events the server acknowledged writing (by UID, replacing
+    what was known of them) and events it acknowledged removing, or that are gone."""
+    rows = [
+        (
+            calendar,
+            synced.event.uid,
+            synced.href,
+            synced.etag,
+            synced.event.fingerprint,
+            synced.event.sequence,
+            synced.event.modified.isoformat() if synced.event.modified else None,
+            json.dumps(session_record(synced.event.session), sort_keys=True, ensure_ascii=False),
+        )
+        for synced in written
+    ]
+    gone = [(calendar, uid) for uid in removed]
+    if not rows and not gone:
+        return
+    with connect(state_dir) as db, transaction(db):
+        db.executemany("DELETE FROM synced_events WHERE calendar = ? AND uid = ?", gone)
+        db.executemany(
+            "INSERT INTO synced_events "
+            "(calendar, uid, href, etag, fingerprint, sequence, modified, session) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (calendar, uid) DO UPDATE SET "
+            "href = excluded.href, etag = excluded.etag, fingerprint = excluded.fingerprint, "
+            "sequence = excluded.sequence, modified = excluded.modified, "
+            "session = excluded.session",
+            rows,
+        )
+
+
+def pins(state_dir: Path, request: PlanRequest) -> dict[str, Pin]:
+    """Sessions of this plan (its programme and start) the person moved and chose to keep."""
+    if not exists(state_dir):
+        return {}
+    with reading(state_dir) as db:
+        rows = db.execute(
+            "SELECT identity, day, time FROM pinned_sessions WHERE programme = ? AND start = ?",
+            (request.programme, request.start),
+        ).fetchall()
+    try:
+        return {
+            str(identity): Pin(str(identity), date.fromisoformat(str(day)), _unclock(clock))
+            for identity, day, clock in rows
+        }
+    except ValueError as exc:
+        raise _damaged(state_dir, "a session you moved", exc) from None
+
+
+def save_pins(state_dir: Path, request: PlanRequest, chosen: Iterable[Pin]) -> None:
+    rows = [
+        (request.programme, request.start, pin.identity, pin.day.isoformat(), _clock(pin.start))
+        for pin in chosen
+    ]
+    with connect(state_dir) as db, transaction(db):
+        db.executemany(
+            "INSERT INTO pinned_sessions (programme, start, identity, day, time) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (programme, start, identity) DO UPDATE SET "
+            "day = excluded.day, time = excluded.time",
+            rows,
+        )

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from npqplan import formats, paths, store
+from npqplan import current, formats, paths, store
 from npqplan.atomic import write_output
 from npqplan.cli import options
 from npqplan.cli.options import DEFAULTS, PlanChoices, PlanFormat
@@ -32,7 +32,8 @@ def _planned(request: PlanRequest | None) -> tuple[PlanRequest, PlannedProgramme
     if request is None:
         mine = current_plans()
         return mine.request, mine.current
-    return request, make_plan(request, paths.user_programmes_dir(), paths.cache_dir())
+    planned = make_plan(request, paths.user_programmes_dir(), paths.cache_dir())
+    return request, current.kept_where_moved(paths.state_dir(), request, planned)
 
 
 @app.command(short_help="Lay a programme out week by week.")

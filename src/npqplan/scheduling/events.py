@@ -30,21 +30,28 @@ def timed(ctx: Planning, day: date, begin: time, steps: int) -> Slot:
     return Slot(day, day, begin, finish.time())
 
 
-def no_room(ctx: Planning, where: str, component: Component) -> ScheduleError:
-    """No day left for an event: say what fills the days, in the person's own terms."""
-    causes = ["other sessions of the programme", "school holidays"]
-    if ctx.days.prefs.blocked:
-        causes.append("the dates you blocked")
-    if ctx.days.prefs.busy:
-        causes.append("your own busy calendar")
-    advice = (
-        "unblock some dates or give the dates in a cohort file"
-        if ctx.days.prefs.blocked
-        else "give the dates in a cohort file"
-    )
+def no_room(
+    ctx: Planning, where: str, component: Component, steps: int, weeks: Sequence[date]
+) -> ScheduleError:
+    """No day left for an event: say what filled the weeks, as the person can change it."""
+    prefs = ctx.days.prefs
+    if component.delivery is Delivery.SELF_DIRECTED and not component.days:
+        return ScheduleError(
+            f"{component.name!r}: its {ctx.minutes(steps)}-minute sessions do not fit into the "
+            f"evenings from {prefs.study_time:%H:%M} to {prefs.latest:%H:%M} of your study "
+            f"days in {where}; choose more study days, an earlier study time or a later end"
+        )
+    days = [day for monday in weeks for day in ctx.days.weekdays(monday)]
+    causes = []
+    if any(day in prefs.blocked for day in days):
+        causes.append("unblock some of the dates you blocked")
+    if any(ctx.days.busy.get(day) for day in days):
+        causes.append("free some of the times your own calendar holds")
+    if not causes:
+        causes.append("its other events (and any weekly or fortnightly ones) fill every day")
     return ScheduleError(
-        f"no free school days left in {where} for {component.name!r} "
-        f"({', '.join(causes)} fill them); {advice}"
+        f"no free school days left in {where} for {component.name!r}; "
+        f"{'; '.join(causes)}, or give the dates in a cohort file"
     )
 
 
@@ -86,7 +93,7 @@ def add_default(
             ledger.record_event(session, slot, spaced=spaced)
             return
     where = f"the week of {weeks[target]:%-d %b %Y}" if only_target else term
-    raise no_room(ctx, where, component)
+    raise no_room(ctx, where, component, steps, [weeks[target]] if only_target else weeks)
 
 
 def _first_choice(
