@@ -14,7 +14,13 @@ from npqplan.cohort import Candidate, CohortReport
 from npqplan.hours import HoursReport
 from npqplan.plan import Plan, Session, Week
 from npqplan.progress import ENGAGEMENT_THRESHOLD, LogEntry, ProgressReport
-from npqplan.render.words import clock_text, describe_session, hours_text, round_hours
+from npqplan.render.words import (
+    busy_read_text,
+    clock_text,
+    describe_session,
+    hours_text,
+    round_hours,
+)
 
 
 def json_hours(value: float) -> float | int:
@@ -62,6 +68,20 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "warnings": list(plan.warnings),
         "notes": list(plan.notes),
         "moved_for_busy": plan.moved_for_busy,
+        "busy_calendars": [
+            {
+                "file": read.file,
+                "times": read.times,
+                "events": read.events,
+                "free": read.free,
+                "free_all_day": read.free_all_day,
+                "cancelled": read.cancelled,
+                "without_start": read.without_start,
+                "not_followed": read.not_followed,
+                "summary": busy_read_text(read),
+            }
+            for read in plan.busy_read
+        ],
         "weeks": [week_dict(w) for w in plan.weeks],
     }
 

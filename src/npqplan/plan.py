@@ -45,6 +45,21 @@ class BusyTime:
 
 
 @dataclass(frozen=True)
+class BusyCalendarRead:
+    """What reading one of the person's own calendars found in the plan's dates: its busy
+    times, and the events that were not counted, by why."""
+
+    file: str
+    times: int
+    events: int = 0
+    free: int = 0
+    free_all_day: int = 0
+    cancelled: int = 0
+    without_start: int = 0
+    not_followed: int = 0
+
+
+@dataclass(frozen=True)
 class Preferences:
     """How a participant wants to study. Weekdays are numbered Monday 0 to Sunday 6."""
 
@@ -145,6 +160,8 @@ class Plan:
     engagement_rule: tuple[int | None, int | None] | None = None
     # Sessions placed elsewhere than they would be without the person's busy times, if given.
     moved_for_busy: int | None = None
+    # What each of those calendars held in the plan's dates.
+    busy_read: tuple[BusyCalendarRead, ...] = field(default=())
 
     @property
     def sessions(self) -> tuple[Session, ...]:

@@ -322,13 +322,12 @@ def plan_with(
         assessment_start=assessment_start,
     )
     if request.busy_files:
-        # Imported here: recurring_ical_events costs every other run its start-up time.
-        from npqplan.busyics import read_busy_times
+        # Imported here: icalendar costs every other run its start-up time.
+        from npqplan.busyics import read_busy_calendar
 
         last = plan.end + timedelta(days=7)
-        busy = frozenset().union(
-            *(read_busy_times(Path(f), plan.start, last) for f in request.busy_files)
-        )
+        readings = [read_busy_calendar(Path(f), plan.start, last) for f in request.busy_files]
+        busy = frozenset().union(*(reading.times for reading in readings))
         free_plan = plan
         plan = build_plan(
             entry.programme,
@@ -343,7 +342,7 @@ def plan_with(
             where.get((s.term, s.component, s.occurrence)) != (s.day, s.start)
             for s in plan.sessions
         )
-        plan = replace(plan, moved_for_busy=moved)
+        plan = replace(plan, moved_for_busy=moved, busy_read=tuple(r.summary for r in readings))
     if not request.allow_estimates:
         refuse_estimates(calendar, plan.start, plan.end)
     return PlannedProgramme(entry, calendar, plan)

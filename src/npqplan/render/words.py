@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, time
 
-from npqplan.plan import Session
+from npqplan.plan import BusyCalendarRead, Session
 
 
 def round_hours(hours: float) -> float:
@@ -51,3 +51,24 @@ def describe_session(session: Session) -> str:
         when = f"{day} {clock_text(session.start)}–{clock_text(session.end)}"
     marker = " [fixed]" if session.fixed else ""
     return f"{when}  {session.component} ({duration_text(session.minutes)}){marker}"
+
+
+def busy_read_text(read: BusyCalendarRead) -> str:
+    """`214 times from my.ics; 3 all-day events marked free were not counted`."""
+    left_out = [
+        (read.free_all_day, "all-day event", "marked free"),
+        (read.free, "event", "marked free"),
+        (read.cancelled, "cancelled event", ""),
+        (read.without_start, "event", "without a start (DTSTART)"),
+        (read.not_followed, "event", "repeating by week number or by the hour, not followed"),
+    ]
+    parts = [
+        f"{count} {what}{'s' if count != 1 else ''}{' ' + why if why else ''}"
+        for count, what, why in left_out
+        if count
+    ]
+    text = f"{read.times} time{'s' if read.times != 1 else ''} from {read.file}"
+    if parts:
+        skipped = sum(count for count, _, _ in left_out)
+        text += f"; {', '.join(parts)} {'were' if skipped != 1 else 'was'} not counted"
+    return text
