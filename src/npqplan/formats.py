@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -26,6 +26,27 @@ from npqplan.render.words import (
 def json_hours(value: float) -> float | int:
     """Whole hours as integers in JSON (`2`, not `2.0`); quarter hours as they are."""
     return int(value) if value == int(value) else value
+
+
+# A spreadsheet (Excel, LibreOffice, Google Sheets) runs a cell that starts with one of these as
+# a formula: `=HYPERLINK(...)` in a school's name would become a live link. OWASP ASVS 1.2.10
+# and CWE-1236 advise a leading single quote, which spreadsheets read as "this is text".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> str:
+    """A CSV cell as text that no spreadsheet reads as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """The one way npqplan writes CSV: a header, then every cell made safe to open."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue()
 
 
 def session_dict(session: Session) -> dict[str, Any]:
@@ -107,28 +128,27 @@ CSV_COLUMNS = (
 
 
 def plan_csv(plan: Plan) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for week in plan.weeks:
-        for session in week.sessions:
-            writer.writerow(
-                [
-                    week.week_start.isoformat(),
-                    week.label,
-                    session.day.isoformat(),
-                    session.end_date.isoformat(),
-                    clock_text(session.start) or "",
-                    clock_text(session.end) or "",
-                    "yes" if session.all_day else "no",
-                    session.component,
-                    session.kind.value,
-                    session.term,
-                    hours_text(session.hours),
-                    "yes" if session.fixed else "no",
-                ]
-            )
-    return buffer.getvalue()
+    return csv_text(
+        CSV_COLUMNS,
+        (
+            [
+                week.week_start.isoformat(),
+                week.label,
+                session.day.isoformat(),
+                session.end_date.isoformat(),
+                clock_text(session.start) or "",
+                clock_text(session.end) or "",
+                "yes" if session.all_day else "no",
+                session.component,
+                session.kind.value,
+                session.term,
+                hours_text(session.hours),
+                "yes" if session.fixed else "no",
+            ]
+            for week in plan.weeks
+            for session in week.sessions
+        ),
+    )
 
 
 def _markdown_cell(text: str) -> str:
@@ -308,11 +328,9 @@ LOG_CSV_COLUMNS = ("id", "date", "hours", "component", "note")
 
 
 def log_csv(entries: Sequence[LogEntry]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(LOG_CSV_COLUMNS)
-    for entry in entries:
-        writer.writerow(
+    return csv_text(
+        LOG_CSV_COLUMNS,
+        (
             [
                 entry.id,
                 entry.day.isoformat(),
@@ -320,8 +338,9 @@ def log_csv(entries: Sequence[LogEntry]) -> str:
                 entry.component or "",
                 entry.note or "",
             ]
-        )
-    return buffer.getvalue()
+            for entry in entries
+        ),
+    )
 
 
 # -- cohorts ----------------------------------------------------------------------------------
@@ -400,14 +419,12 @@ COHORT_CSV_COLUMNS = (
 def cohort_csv(report: CohortReport, out: str) -> str:
     """One row per participant, conflict and school-month of cover; `record` says which, and
     the columns that do not apply to it are empty."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, COHORT_CSV_COLUMNS, lineterminator="\n", restval="")
-    writer.writeheader()
+    rows: list[dict[str, Any]] = []
     for item in cohort_dict(report, out)["participants"]:
         row = {key: value for key, value in item.items() if key != "conflicts"}
-        writer.writerow({**row, "record": "participant", "weeks_over": len(item["weeks_over"])})
+        rows.append({**row, "record": "participant", "weeks_over": len(item["weeks_over"])})
     for group in report.conflicts:
-        writer.writerow(
+        rows.append(
             {
                 "record": "conflict",
                 "calendar": group.calendar,
@@ -418,10 +435,12 @@ def cohort_csv(report: CohortReport, out: str) -> str:
             }
         )
     for cover in report.cover:
-        writer.writerow(
+        rows.append(
             {"record": "cover", "school": cover.school, "month": cover.month, "days": cover.days}
         )
-    return buffer.getvalue()
+    return csv_text(
+        COHORT_CSV_COLUMNS, ([row.get(column, "") for column in COHORT_CSV_COLUMNS] for row in rows)
+    )
 
 
 def cohort_markdown(report: CohortReport, out: str) -> str:
@@ -499,19 +518,10 @@ def _away_text(candidate: Candidate) -> str:
 
 
 def candidates_csv(candidates: Sequence[Candidate]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("first", "last", "in_term", "not_in_term"))
-    for candidate in candidates:
-        writer.writerow(
-            (
-                candidate.first.isoformat(),
-                candidate.last.isoformat(),
-                candidate.in_term,
-                _away_text(candidate),
-            )
-        )
-    return buffer.getvalue()
+    return csv_text(
+        ("first", "last", "in_term", "not_in_term"),
+        ((c.first.isoformat(), c.last.isoformat(), c.in_term, _away_text(c)) for c in candidates),
+    )
 
 
 def candidates_markdown(candidates: Sequence[Candidate], participants: int) -> str:
