@@ -11,7 +11,7 @@ from dateutil.easter import easter
 from dateutil.relativedelta import FR, MO, relativedelta
 
 from npqplan.errors import CalendarError
-from npqplan.schema import Break, SchoolYearDates, TermDatesFile
+from npqplan.schema import LAST_YEAR, Break, SchoolYearDates, TermDatesFile
 
 _HOLIDAY_AFTER = {
     "Autumn": "Christmas holiday",
@@ -113,6 +113,12 @@ def build_calendar(
 ) -> SchoolCalendar:
     """The terms of every school year from `first` to `last`: known dates, else estimates
     (marked, so that `estimated_years` can say which a plan stands on)."""
+    if school_year_of(last) >= LAST_YEAR:
+        # The school year that starts in 2100 ends in 2101, past every date npqplan handles.
+        raise CalendarError(
+            f"{last.isoformat()} is in the school year {year_label(school_year_of(last))}; "
+            f"npqplan plans school years up to {year_label(LAST_YEAR - 1)}"
+        )
     known = {int(year.year[:4]): year for year in dates.years}
     terms: list[SchoolTerm] = []
     for first_year in range(school_year_of(first), school_year_of(last) + 1):

@@ -289,6 +289,13 @@ def calendar_for(
 ) -> SchoolCalendar:
     """The school calendar a plan of `programme` from `start` needs, bank holidays included."""
     years_needed = math.ceil(programme.duration_months / 12) + 2
+    if start.year + years_needed >= LAST_YEAR:
+        raise RequestValueError(
+            "start",
+            f"{start:%Y-%m}",
+            f"a plan of {programme.id} from then needs school years past {LAST_YEAR}, the last "
+            f"year npqplan plans in; start in {LAST_YEAR - 1 - years_needed}-12 or earlier",
+        )
     last = date(start.year + years_needed, 8, 31)
     return build_calendar(
         term_dates,
