@@ -84,3 +84,13 @@ class RosterError(InvalidFileError):
     def __init__(self, problems: list[str], exit_code: int = EXIT_BAD_INPUT) -> None:
         super().__init__(problems)
         self.exit_code = exit_code
+
+
+class Stopped(BaseException):
+    """A signal that ends the run (Ctrl-C, SIGTERM, SIGHUP): raised where the program is, so
+    every `finally` and `with` on the way out cleans up as it does for an error; the exit code
+    is 128 + the signal's number, as a shell reports it."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
