@@ -691,10 +691,23 @@ class _Builder:
                 self._record(component, term, event, units, fixed=False)
                 return
         where = f"the week of {weeks[target]:%-d %b %Y}" if only_target else term
+        searched = [weeks[target]] if only_target else weeks
         raise ScheduleError(
             f"no free school days left in {where} for {component.name!r}; "
-            "unblock some dates or give the dates in a cohort file"
+            f"{self._why_full(searched)}, or give the dates in a cohort file"
         )
+
+    def _why_full(self, weeks: Sequence[date]) -> str:
+        """What filled these weeks, as the person can change it: only causes that are there."""
+        days = [day for monday in weeks for day in self.weekdays(monday)]
+        causes = []
+        if any(day in self.prefs.blocked for day in days):
+            causes.append("unblock some of the dates you blocked")
+        if any(self.busy.get(day) for day in days):
+            causes.append("free some of the times your own calendar holds")
+        if not causes:
+            causes.append("its other events (and any weekly or fortnightly ones) fill every day")
+        return "; ".join(causes)
 
     def _fit_in_week(
         self, component: Component, monday: date, units: int, not_before: date | None = None
