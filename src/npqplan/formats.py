@@ -279,8 +279,11 @@ def status_dict(plan: Plan, report: ProgressReport) -> dict[str, Any]:
         "ahead_weeks": round(report.ahead_weeks, 1),
         "pace_hours_per_week": round_hours(report.pace),
         "engagement": None if engagement is None else round(engagement, 4),
-        "engagement_threshold": ENGAGEMENT_THRESHOLD,
-        "engagement_ok": report.engagement_ok,
+        # The threshold applies where the provider has no rule of its own; with no verdict to
+        # give, engagement_ok is null and engagement_not_measured says why.
+        "engagement_threshold": None if report.engagement_rule else ENGAGEMENT_THRESHOLD,
+        "engagement_ok": None if report.engagement_unmeasured else report.engagement_ok,
+        "engagement_not_measured": report.engagement_unmeasured,
         "live_engagement": _share(report.live_engagement),
         "self_directed_engagement": _share(report.self_directed_engagement),
         "engagement_rule": _rule(report.engagement_rule),
