@@ -106,7 +106,7 @@ class _Event:
 
 def _components(text: str, shown: str) -> tuple[list[_Event], dict[str, list[str]]]:
     """The calendar's events (the lines npqplan uses) and its time zones (all their lines)."""
-    lines = re.split(r"\r?\n|\r", text)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     opening = next((line for line in lines if line.strip()), "")
     if opening.strip().upper() != "BEGIN:VCALENDAR":
         raise InvalidFileError(
@@ -119,15 +119,15 @@ def _components(text: str, shown: str) -> tuple[list[_Event], dict[str, list[str
     event: _Event | None = None
     zone: list[str] | None = None
     for number, line in enumerate(lines, 1):
-        head = line[:6].upper()
-        if head == "BEGIN:":
+        head = line[:6]
+        if head == "BEGIN:" or head.upper() == "BEGIN:":
             name = line[6:].strip().upper()
             stack.append((name, number))
             if len(stack) == 2 and name == "VEVENT":
                 event = _Event(number)
             elif len(stack) == 2 and name == "VTIMEZONE":
                 zone = []
-        elif line[:4].upper() == "END:":
+        elif head[:4] == "END:" or head[:4].upper() == "END:":
             name = line[4:].strip().upper()
             if not stack or stack[-1][0] != name:
                 opened = f"BEGIN:{stack[-1][0]} of line {stack[-1][1]}" if stack else "nothing"
@@ -147,8 +147,10 @@ def _components(text: str, shown: str) -> tuple[list[_Event], dict[str, list[str
                 continue
         if zone is not None:
             zone.append(line)
-        elif event is not None and len(stack) == 2 and _name_of(line) in _WANTED:
-            event.lines.setdefault(_name_of(line), []).append(line)
+        elif event is not None and len(stack) == 2:
+            name = _name_of(line)
+            if name in _WANTED:
+                event.lines.setdefault(name, []).append(line)
     if stack:
         raise InvalidFileError(
             [f"{shown}: BEGIN:{_quote(stack[-1][0])} of line {stack[-1][1]} is never closed; "
@@ -158,8 +160,9 @@ def _components(text: str, shown: str) -> tuple[list[_Event], dict[str, list[str
 
 
 def _name_of(line: str) -> str:
-    found = _NAME.match(line)
-    return found[0].upper() if found else ""
+    colon = line.find(":")
+    cut = line.find(";", 0, colon) if colon > 0 else -1
+    return line[: cut if cut > 0 else max(colon, 0)].upper()
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,8 @@ class _Reader:
 
     def _add(self, event: _Event, moves: list[_Event]) -> None:
         """The event's busy times; `moves` are its occurrences moved elsewhere (RECURRENCE-ID)."""
+        if self._far_away(event):
+            return
         start = self._moment(event, "DTSTART")
         all_day = not isinstance(start, datetime)
         if _text(self._value(event, "STATUS") or "").upper() == "CANCELLED":
@@ -316,6 +321,17 @@ class _Reader:
             raise _Refused(self._too_many(event, rules))
         for moment in kept:
             self._busy(moment, length)
+
+    def _far_away(self, event: _Event) -> bool:
+        """A single event that plainly ends before the plan or starts after it: the date in
+        its DTSTART and DTEND lines is enough, and most of a calendar's years are that."""
+        if {"RRULE", "RDATE", "DURATION"} & event.lines.keys():
+            return False
+        start, end = _rough_day(event.first("DTSTART")), _rough_day(event.first("DTEND"))
+        if start is None or ("DTEND" in event.lines and end is None):
+            return False
+        last = end or start
+        return start > self.last + timedelta(days=2) or last < self.first - timedelta(days=2)
 
     def _too_many(self, event: _Event, rules: list[_Rule]) -> str:
         rule = f" ({_quote('RRULE:' + rules[0].text)})" if rules else ""
@@ -829,6 +845,19 @@ def _plain(event: _Event, name: str) -> str:
     line = event.first(name)
     found = _property(line) if line else None
     return _text(found.value) if found else ""
+
+
+def _rough_day(line: str | None) -> date | None:
+    """The day a DTSTART or DTEND line names, give or take the time zone; None if unsure."""
+    if line is None:
+        return None
+    value = line[line.rfind(":") + 1 :]
+    if len(value) < 8 or not value[:8].isdigit():
+        return None
+    try:
+        return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    except ValueError:
+        return None
 
 
 def _uid(event: _Event) -> str:
