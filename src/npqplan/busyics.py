@@ -481,7 +481,10 @@ class _Reader:
             )
         count = _whole(parts["COUNT"]) if "COUNT" in parts else None
         if "COUNT" in parts and (count is None or count < 1):
-            raise _Refused(f"the event {_label(event)} has a COUNT below 1 in its rule ({shown})")
+            raise _Refused(
+                f"the event {_label(event)} has COUNT={_quote(parts['COUNT'], 12)} in its rule "
+                f"({shown}); COUNT is a whole number from 1"
+            )
         until = self._parse_moment(parts["UNTIL"], {}) if "UNTIL" in parts else None
         if "UNTIL" in parts and until is None:
             raise _Refused(f"the event {_label(event)} has an UNTIL that cannot be read ({shown})")
@@ -621,7 +624,7 @@ class _Reader:
     def _check_zone(self, tzid: str, lines: list[str]) -> None:
         """A VTIMEZONE is turned into every change it lists until the year 9999: only one that
         changes yearly, with offsets under a day, is taken."""
-        named = f"{self.shown}: the time zone {_quote(tzid)!r}"
+        named = f"{self.shown}: the time zone '{_quote(tzid)}'"
         parts = sum(
             1 for line in lines if line.upper().startswith(("BEGIN:STANDARD", "BEGIN:DAYLIGHT"))
         )
@@ -867,9 +870,9 @@ def _uid(event: _Event) -> str:
 def _label(event: _Event) -> str:
     """The event as a message names it: its summary, else its UID."""
     if summary := _plain(event, "SUMMARY"):
-        return repr(_quote(summary, 60))
+        return f"'{_quote(summary, 60)}'"
     uid = _uid(event)
-    return f"with UID {_quote(uid, 60)!r}" if uid else "with no name"
+    return f"with UID '{_quote(uid, 60)}'" if uid else "with no name"
 
 
 def _times(start: Moment, length: timedelta, first: date, last: date) -> Iterable[BusyTime]:

@@ -85,7 +85,9 @@ def _stop(signal_number: int, frame: FrameType | None) -> None:
     # Once stopping, a second signal must not cut the clean-up short.
     for each in STOPPING_SIGNALS:
         signal.signal(each, signal.SIG_IGN)
-    raise Stopped(signal_number)
+    Stopped.received = signal_number
+    if not Stopped.deferring:
+        raise Stopped(signal_number)
 
 
 def main() -> None:
@@ -94,6 +96,11 @@ def main() -> None:
     try:
         app(prog_name="npqplan")
     except Stopped as stopped:
-        # The folders and files a command was writing have been removed on the way here.
-        say(f"stopped by {signal.Signals(stopped.signal_number).name}")
-        sys.exit(128 + stopped.signal_number)
+        number = stopped.signal_number
+    except SystemExit:
+        if Stopped.received is None:
+            raise
+        number = Stopped.received  # the signal came where Python could not raise it
+    # The folders and files a command was writing have been removed on the way here.
+    say(f"stopped by {signal.Signals(number).name}")
+    sys.exit(128 + number)
