@@ -37,7 +37,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def spreadsheet_cell(value: object) -> str:
     """A CSV cell as text that no spreadsheet reads as a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    # The csv module quotes a field with a line break only if it is one of its own line ends.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
