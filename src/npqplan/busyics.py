@@ -95,7 +95,7 @@ def read_busy_times(
 
 
 @dataclass
-class _Event:
+class _VEvent:
     line: int
     lines: dict[str, list[str]] = field(default_factory=dict)
 
@@ -104,7 +104,7 @@ class _Event:
         return found[0] if found else None
 
 
-def _components(text: str, shown: str) -> tuple[list[_Event], dict[str, list[str]]]:
+def _components(text: str, shown: str) -> tuple[list[_VEvent], dict[str, list[str]]]:
     """The calendar's events (the lines npqplan uses) and its time zones (all their lines)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     opening = next((line for line in lines if line.strip()), "")
@@ -113,10 +113,10 @@ def _components(text: str, shown: str) -> tuple[list[_Event], dict[str, list[str
             [f"{shown}: not a calendar file that can be read: an ICS file begins with "
              "BEGIN:VCALENDAR"]
         )  # fmt: skip
-    events: list[_Event] = []
+    events: list[_VEvent] = []
     zones: dict[str, list[str]] = {}
     stack: list[tuple[str, int]] = []
-    event: _Event | None = None
+    event: _VEvent | None = None
     zone: list[str] | None = None
     for number, line in enumerate(lines, 1):
         head = line[:6]
@@ -124,7 +124,7 @@ def _components(text: str, shown: str) -> tuple[list[_Event], dict[str, list[str
             name = line[6:].strip().upper()
             stack.append((name, number))
             if len(stack) == 2 and name == "VEVENT":
-                event = _Event(number)
+                event = _VEvent(number)
             elif len(stack) == 2 and name == "VTIMEZONE":
                 zone = []
         elif head[:4] == "END:" or head[:4].upper() == "END:":
@@ -251,8 +251,8 @@ class _Reader:
             c.not_followed,
         )  # fmt: skip
 
-    def read(self, events: list[_Event]) -> set[BusyTime]:
-        moved: dict[str, list[_Event]] = {}
+    def read(self, events: list[_VEvent]) -> set[BusyTime]:
+        moved: dict[str, list[_VEvent]] = {}
         for event in events:
             if "RECURRENCE-ID" in event.lines:
                 moved.setdefault(_uid(event), []).append(event)
@@ -272,7 +272,7 @@ class _Reader:
 
     # -- one event ----------------------------------------------------------------------------
 
-    def _add(self, event: _Event, moves: list[_Event]) -> None:
+    def _add(self, event: _VEvent, moves: list[_VEvent]) -> None:
         """The event's busy times; `moves` are its occurrences moved elsewhere (RECURRENCE-ID)."""
         if self._far_away(event):
             return
@@ -322,7 +322,7 @@ class _Reader:
         for moment in kept:
             self._busy(moment, length)
 
-    def _far_away(self, event: _Event) -> bool:
+    def _far_away(self, event: _VEvent) -> bool:
         """A single event that plainly ends before the plan or starts after it: the date in
         its DTSTART and DTEND lines is enough, and most of a calendar's years are that."""
         if {"RRULE", "RDATE", "DURATION"} & event.lines.keys():
@@ -333,7 +333,7 @@ class _Reader:
         last = end or start
         return start > self.last + timedelta(days=2) or last < self.first - timedelta(days=2)
 
-    def _too_many(self, event: _Event, rules: list[_Rule]) -> str:
+    def _too_many(self, event: _VEvent, rules: list[_Rule]) -> str:
         rule = f" ({_quote('RRULE:' + rules[0].text)})" if rules else ""
         return (
             f"the event {_label(event)} happens more than {MOST_TIMES_PER_EVENT:,} times "
@@ -353,7 +353,7 @@ class _Reader:
 
     # -- values -------------------------------------------------------------------------------
 
-    def _value(self, event: _Event, name: str) -> str | None:
+    def _value(self, event: _VEvent, name: str) -> str | None:
         line = event.first(name)
         if line is None:
             return None
@@ -362,7 +362,7 @@ class _Reader:
             raise _Refused(f"the event {_label(event)} has a {name} line that cannot be read")
         return found.value
 
-    def _moment(self, event: _Event, name: str) -> Moment:
+    def _moment(self, event: _VEvent, name: str) -> Moment:
         line = event.first(name)
         found = _property(line) if line is not None else None
         moment = None if found is None else self._parse_moment(found.value, found.parameters)
@@ -390,7 +390,7 @@ class _Reader:
         zone = self._zone(tzid) if tzid else None
         return moment if zone is None else moment.replace(tzinfo=zone)
 
-    def _length(self, event: _Event, start: Moment) -> timedelta:
+    def _length(self, event: _VEvent, start: Moment) -> timedelta:
         if "DTEND" in event.lines:
             end = self._moment(event, "DTEND")
             if isinstance(start, datetime) and isinstance(end, datetime):
@@ -414,7 +414,7 @@ class _Reader:
             return max(given, timedelta(0))
         return timedelta(days=1) if not isinstance(start, datetime) else timedelta(0)
 
-    def _rdates(self, event: _Event, line: str) -> Iterator[tuple[Moment, timedelta | None]]:
+    def _rdates(self, event: _VEvent, line: str) -> Iterator[tuple[Moment, timedelta | None]]:
         found = _property(line)
         if found is None:
             raise _Refused(f"the event {_label(event)} has an RDATE that cannot be read")
@@ -439,7 +439,7 @@ class _Reader:
                     )
             yield moment, length
 
-    def _exdates(self, event: _Event) -> Iterator[Moment]:
+    def _exdates(self, event: _VEvent) -> Iterator[Moment]:
         for line in event.lines.get("EXDATE", []):
             found = _property(line)
             for value in found.value.split(",") if found else ["?"]:
@@ -453,7 +453,7 @@ class _Reader:
 
     # -- rules --------------------------------------------------------------------------------
 
-    def _rule(self, event: _Event, line: str) -> _Rule:
+    def _rule(self, event: _VEvent, line: str) -> _Rule:
         found = _property(line)
         if found is None:
             raise _Refused(f"the event {_label(event)} has an RRULE that cannot be read")
@@ -534,7 +534,7 @@ class _Reader:
         return rule
 
     def _follow(
-        self, event: _Event, rule: _Rule, start: Moment, lo: date, hi: date
+        self, event: _VEvent, rule: _Rule, start: Moment, lo: date, hi: date
     ) -> Iterator[Moment]:
         """The starts `rule` makes from `start` on days `lo` to `hi` (DTSTART's own time)."""
         if rule.frequency in _SUB_DAILY:
@@ -562,7 +562,7 @@ class _Reader:
                 yield moment
 
     def _follow_sub_daily(
-        self, event: _Event, rule: _Rule, start: Moment, lo: date, hi: date
+        self, event: _VEvent, rule: _Rule, start: Moment, lo: date, hi: date
     ) -> Iterator[Moment]:
         if not isinstance(start, datetime):
             raise _NotFollowed
@@ -844,7 +844,7 @@ def _duration(text: str) -> timedelta | None:
     return -length if found[1] == "-" else length
 
 
-def _plain(event: _Event, name: str) -> str:
+def _plain(event: _VEvent, name: str) -> str:
     line = event.first(name)
     found = _property(line) if line else None
     return _text(found.value) if found else ""
@@ -863,11 +863,11 @@ def _rough_day(line: str | None) -> date | None:
         return None
 
 
-def _uid(event: _Event) -> str:
+def _uid(event: _VEvent) -> str:
     return _plain(event, "UID")
 
 
-def _label(event: _Event) -> str:
+def _label(event: _VEvent) -> str:
     """The event as a message names it: its summary, else its UID."""
     if summary := _plain(event, "SUMMARY"):
         return f"'{_quote(summary, 60)}'"
