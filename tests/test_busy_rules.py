@@ -4,6 +4,7 @@ agree with recurring_ical_events (over python-dateutil) on random rules, within 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,8 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npqplan.busyics import read_busy_calendar, read_busy_times
-from npqplan.plan import BusyTime
+from npqplan.plan import BusyCalendarRead, BusyTime
 from npqplan.render.words import busy_read_text
+from npqplan.scheduler import build_plan
+from npqplan.store import decode_plan, encode_plan
+from tests.conftest import REPO
+from tests.planning import calendar, programme
 from tests.test_busy_calendar import calendar_text
 
 ENGLAND = ZoneInfo("Europe/London")
@@ -144,3 +149,11 @@ def test_the_reading_counts_what_it_left_out(tmp_path: Path) -> None:
         "1 time from my.ics; 2 all-day events marked free, 1 cancelled event, 1 event without "
         "a start (DTSTART) were not counted"
     )
+
+
+def test_a_stored_plan_keeps_what_its_busy_calendars_held() -> None:
+    plan = build_plan(programme(REPO / "programmes" / "npqel.yaml"), calendar("kent"),
+                      start=FIRST)  # fmt: skip
+    read = BusyCalendarRead("my.ics", 214, 220, 1, 3, 1, 1, 0)
+    stored = replace(plan, moved_for_busy=2, busy_read=(read,))
+    assert decode_plan(encode_plan(stored)) == stored

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from npqplan.errors import StateError, UsageError
-from npqplan.plan import ExportedEvent, Plan, Session, Week
+from npqplan.plan import BusyCalendarRead, ExportedEvent, Plan, Session, Week
 from npqplan.progress import LogEntry
 from npqplan.request import PlanRequest
 from npqplan.schema import ComponentKind, Delivery, IfMissed
@@ -393,6 +393,7 @@ def encode_plan(plan: Plan) -> str:
         "warnings": list(plan.warnings),
         "notes": list(plan.notes),
         "moved_for_busy": plan.moved_for_busy,
+        "busy_read": [asdict(read) for read in plan.busy_read],
         "engagement_rule": list(plan.engagement_rule) if plan.engagement_rule else None,
         "weeks": [
             {
@@ -436,7 +437,14 @@ def decode_plan(text: str) -> Plan:
         notes=tuple(str(n) for n in data.get("notes", ())),
         engagement_rule=_engagement_rule(data.get("engagement_rule")),
         moved_for_busy=None if data.get("moved_for_busy") is None else int(data["moved_for_busy"]),
+        busy_read=tuple(_busy_read(read) for read in data.get("busy_read", ())),
     )
+
+
+def _busy_read(value: dict[str, Any]) -> BusyCalendarRead:
+    file = str(value["file"])
+    counts = {key: int(v) for key, v in value.items() if key != "file"}
+    return BusyCalendarRead(file, **counts)
 
 
 def _engagement_rule(value: Any) -> tuple[int | None, int | None] | None:
