@@ -329,7 +329,7 @@ def plan_with(
         assessment_start=assessment_start,
     )
     if request.busy_files:
-        # Imported here: icalendar costs every other run its start-up time.
+        # Imported here: only a plan with busy calendars needs their reader.
         from npqplan.busyics import read_busy_calendar
 
         last = plan.end + timedelta(days=7)
