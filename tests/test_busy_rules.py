@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npqplan.busyics import read_busy_calendar, read_busy_times
+from npqplan.errors import InvalidFileError
 from npqplan.plan import BusyCalendarRead, BusyTime
 from npqplan.render.words import busy_read_text
 from npqplan.scheduler import build_plan
@@ -157,3 +158,74 @@ def test_a_stored_plan_keeps_what_its_busy_calendars_held() -> None:
     read = BusyCalendarRead("my.ics", 214, 220, 1, 3, 1, 1, 0)
     stored = replace(plan, moved_for_busy=2, busy_read=(read,))
     assert decode_plan(encode_plan(stored)) == stored
+
+
+LINES = st.one_of(
+    st.sampled_from(
+        [
+            "BEGIN:VEVENT",
+            "END:VEVENT",
+            "BEGIN:VALARM",
+            "END:VALARM",
+            "BEGIN:VTIMEZONE",
+            "END:VTIMEZONE",
+            "BEGIN:STANDARD",
+            "END:STANDARD",
+            "UID:x",
+            "TRANSP:TRANSPARENT",
+            "STATUS:CANCELLED",
+            "DURATION:PT1H",
+            "DURATION:P99999999W",
+            "TZID:Z",
+            "TZOFFSETTO:+0100",
+            "DTSTART;TZID=Z:20241001T100000",
+            "DTSTART;VALUE=DATE:20241001",
+            "DTEND:99991231T235959",
+            "RRULE:FREQ=WEEKLY;BYSETPOS=-1;BYDAY=MO,FR",
+            "RRULE:FREQ=MONTHLY;BYDAY=5FR;COUNT=3",
+            "RDATE;VALUE=PERIOD:20241001T100000/PT1H",
+            "EXDATE:20241008T100000",
+            "RECURRENCE-ID:20241001T100000",
+            "RRULE:FREQ=YEARLY",
+        ]
+    ),
+    st.builds(
+        lambda name, value: f"{name}:{value}",
+        st.sampled_from(
+            [
+                "DTSTART",
+                "DTEND",
+                "RRULE",
+                "RDATE",
+                "EXDATE",
+                "DURATION",
+                "UID",
+                "SUMMARY",
+                "TZOFFSETFROM",
+                'RRULE;X="a:b"',
+                "DTSTART;TZID=",
+            ]
+        ),
+        st.text(max_size=30),
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(LINES, max_size=25))
+def test_any_calendar_gives_a_reading_or_one_located_line(
+    lines: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    path = tmp_path_factory.mktemp("any") / "any.ics"
+    text = "\r\n".join(["BEGIN:VCALENDAR", *lines, "END:VCALENDAR", ""])
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    refused: list[str] | None = None
+    try:
+        found = read_busy_calendar(path, FIRST, LAST)
+    except InvalidFileError as error:
+        refused = error.lines()
+    if refused is not None:
+        assert len(refused) == 1
+        assert refused[0].startswith(str(path))
+    else:
+        assert found.summary.times == len(found.times) <= 100_000
