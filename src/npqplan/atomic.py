@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from npqplan.errors import UsageError
+from npqplan.errors import Stopped, UsageError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -28,6 +28,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.flush()
             os.fchmod(stream.fileno(), _mode_for(path))
             os.fsync(stream.fileno())
+        Stopped.check()
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -90,6 +91,7 @@ def new_folder(target: Path, shown: str) -> Iterator[Path]:
         if hasattr(os, "sync"):
             os.sync()  # the files' data reaches the disk before the folder's new name does
         refuse_filled_folder(target, shown)
+        Stopped.check()
         os.replace(staging, target)  # an empty folder at `target` is replaced atomically
     except OSError as exc:
         raise UsageError(f"cannot write {shown}: {exc.strerror or exc}") from None

@@ -9,7 +9,7 @@ from functools import cached_property
 
 from npqplan.errors import CalendarError
 from npqplan.estimates import estimate_year
-from npqplan.schema import Break, SchoolYearDates, TermDatesFile
+from npqplan.schema import LAST_YEAR, Break, SchoolYearDates, TermDatesFile
 
 _HOLIDAY_AFTER = {
     "Autumn": "Christmas holiday",
@@ -145,6 +145,12 @@ def build_calendar(
     calendars share for it where three or more have it (marked, so that `estimated_years`
     can say which a plan stands on).
     """
+    if school_year_of(last) >= LAST_YEAR:
+        # The school year that starts in 2100 ends in 2101, past every date npqplan handles.
+        raise CalendarError(
+            f"{last.isoformat()} is in the school year {year_label(school_year_of(last))}; "
+            f"npqplan plans school years up to {year_label(LAST_YEAR - 1)}"
+        )
     sources = (dates,) if isinstance(dates, TermDatesFile) else tuple(dates)
     mine = {source.id for source in sources}
     terms: list[SchoolTerm] = []

@@ -20,6 +20,7 @@ from npqplan.errors import InvalidFileError, RequestValueError
 from npqplan.hours import Verdict, check_hours
 from npqplan.plan import Plan, Session
 from npqplan.request import PlanRequest, parse_start, preferences_of
+from npqplan.schema import control_character, control_reason
 
 REQUIRED_COLUMNS = ("id", "name", "school", "start")
 CALENDAR_COLUMNS = ("calendar", "terms")
@@ -168,6 +169,8 @@ def _participant(
     for column, value in values.items():
         if len(value) > LONGEST_VALUE:
             problems.append((column, f"longer than {LONGEST_VALUE} characters"))
+        elif (control := control_character(value, allowed="\t")) is not None:
+            problems.append((column, control_reason(control)))
     for column in REQUIRED_COLUMNS:
         if not values.get(column):
             problems.append((column, "missing; every row needs one"))

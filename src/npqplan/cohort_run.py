@@ -20,7 +20,7 @@ from npqplan import formats, ics
 from npqplan.atomic import write_new
 from npqplan.calendar import SchoolCalendar, build_calendar
 from npqplan.cohort import Outcome, Participant, Roster, outcome_of, parse_roster
-from npqplan.errors import InvalidFileError, NpqplanError, RequestValueError
+from npqplan.errors import InvalidFileError, NpqplanError, RequestValueError, Stopped
 from npqplan.loader import ProgrammeEntry, find_programme
 from npqplan.request import (
     PlanRequest,
@@ -159,19 +159,19 @@ def plan_roster(
         return
     size = max(1, min(LARGEST_CHUNK, len(people) // (workers * 4)))
     chunks = iter(range(0, len(people), size))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with Stopped.deferred(), ProcessPoolExecutor(max_workers=workers) as pool:
         running: set[Future[list[Outcome | Problem]]] = set()
         try:
             while True:
                 # A few chunks ahead per worker: enough to keep them busy, few enough that
                 # finished outcomes never pile up.
-                for start in chunks:
-                    running.add(pool.submit(plan_chunk, settings, people[start : start + size]))
-                    if len(running) >= workers * 2:
-                        break
+                while len(running) < workers * 2 and (first := next(chunks, None)) is not None:
+                    running.add(pool.submit(plan_chunk, settings, people[first : first + size]))
                 if not running:
                     return
-                done, running = wait(running, return_when=FIRST_COMPLETED)
+                # A short wait, so that a signal to stop is acted on at once (see Stopped).
+                done, running = wait(running, timeout=0.1, return_when=FIRST_COMPLETED)
+                Stopped.check()
                 for future in done:
                     results = future.result()
                     yield from results

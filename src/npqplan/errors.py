@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from typing import ClassVar
+
 EXIT_OK = 0
 EXIT_OUTSIDE_TARGET = 1
 EXIT_BAD_INPUT = 2
@@ -93,3 +97,37 @@ class CalendarServerError(NpqplanError):
     """The CalDAV server could not be reached, timed out or failed; safe to run again."""
 
     exit_code = EXIT_SERVER
+
+
+class Stopped(BaseException):
+    """A signal that ends the run (Ctrl-C, SIGTERM, SIGHUP): raised where the program is, so
+    every `finally` and `with` on the way out cleans up as it does for an error; the exit code
+    is 128 + the signal's number, as a shell reports it."""
+
+    # The signal that asked the run to stop, once one has: a signal that arrives while Python
+    # runs a hook that swallows exceptions (a fork handler of the cohort's worker pool) is
+    # raised again where a folder or file would be put in place.
+    received: ClassVar[int | None] = None
+    # While above 0, a signal is only noted, and the code checks for it where it is safe: an
+    # exception raised inside the worker pool's locks and fork hooks can hang the process.
+    deferring: ClassVar[int] = 0
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+    @classmethod
+    @contextlib.contextmanager
+    def deferred(cls) -> Iterator[None]:
+        """A block in which a stopping signal is noted, to be raised by `check`."""
+        cls.deferring += 1
+        try:
+            yield
+        finally:
+            cls.deferring -= 1
+
+    @classmethod
+    def check(cls) -> None:
+        """Stopped, if a signal asked the run to stop; nothing otherwise."""
+        if cls.received is not None:
+            raise cls(cls.received)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from npqplan.hours import HoursReport
 from npqplan.plan import Plan, Session, Week
 from npqplan.progress import ENGAGEMENT_THRESHOLD, LogEntry, ProgressReport
 from npqplan.render.words import (
+    busy_read_text,
     clock_text,
     describe_session,
     hours_text,
@@ -27,6 +28,30 @@ from npqplan.render.words import (
 def json_hours(value: float) -> float | int:
     """Whole hours as integers in JSON (`2`, not `2.0`); quarter hours as they are."""
     return int(value) if value == int(value) else value
+
+
+# A spreadsheet (Excel, LibreOffice, Google Sheets) runs a cell that starts with one of these as
+# a formula: `=HYPERLINK(...)` in a school's name would become a live link. OWASP ASVS 1.2.10
+# and CWE-1236 advise a leading single quote, which spreadsheets read as "this is text".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> str:
+    """A CSV cell as text that no spreadsheet reads as a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    # The csv module quotes a field with a line break only if it is one of its own line ends.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """The one way npqplan writes CSV: a header, then every cell made safe to open."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue()
 
 
 def session_dict(session: Session) -> dict[str, Any]:
@@ -74,6 +99,20 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "clashes": [session_dict(s) for s in plan.clashes],
         "estimated_years": list(plan.estimated_years),
         "provisional_years": list(plan.provisional_years),
+        "busy_calendars": [
+            {
+                "file": read.file,
+                "times": read.times,
+                "events": read.events,
+                "free": read.free,
+                "free_all_day": read.free_all_day,
+                "cancelled": read.cancelled,
+                "without_start": read.without_start,
+                "not_followed": read.not_followed,
+                "summary": busy_read_text(read),
+            }
+            for read in plan.busy_read
+        ],
         "weeks": [week_dict(w) for w in plan.weeks],
     }
 
@@ -99,28 +138,27 @@ CSV_COLUMNS = (
 
 
 def plan_csv(plan: Plan) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for week in plan.weeks:
-        for session in week.sessions:
-            writer.writerow(
-                [
-                    week.week_start.isoformat(),
-                    week.label,
-                    session.day.isoformat(),
-                    session.end_date.isoformat(),
-                    clock_text(session.start) or "",
-                    clock_text(session.end) or "",
-                    "yes" if session.all_day else "no",
-                    session.component,
-                    session.kind.value,
-                    session.term,
-                    hours_text(session.hours),
-                    "yes" if session.fixed else "no",
-                ]
-            )
-    return buffer.getvalue()
+    return csv_text(
+        CSV_COLUMNS,
+        (
+            [
+                week.week_start.isoformat(),
+                week.label,
+                session.day.isoformat(),
+                session.end_date.isoformat(),
+                clock_text(session.start) or "",
+                clock_text(session.end) or "",
+                "yes" if session.all_day else "no",
+                session.component,
+                session.kind.value,
+                session.term,
+                hours_text(session.hours),
+                "yes" if session.fixed else "no",
+            ]
+            for week in plan.weeks
+            for session in week.sessions
+        ),
+    )
 
 
 def _markdown_cell(text: str) -> str:
@@ -255,8 +293,11 @@ def status_dict(plan: Plan, report: ProgressReport) -> dict[str, Any]:
         "ahead_weeks": round(report.ahead_weeks, 1),
         "pace_hours_per_week": round_hours(report.pace),
         "engagement": None if engagement is None else round(engagement, 4),
-        "engagement_threshold": ENGAGEMENT_THRESHOLD,
-        "engagement_ok": report.engagement_ok,
+        # The threshold applies where the provider has no rule of its own; with no verdict to
+        # give, engagement_ok is null and engagement_not_measured says why.
+        "engagement_threshold": None if report.engagement_rule else ENGAGEMENT_THRESHOLD,
+        "engagement_ok": None if report.engagement_unmeasured else report.engagement_ok,
+        "engagement_not_measured": report.engagement_unmeasured,
         "live_engagement": _share(report.live_engagement),
         "self_directed_engagement": _share(report.self_directed_engagement),
         "engagement_rule": _rule(report.engagement_rule),
@@ -304,11 +345,9 @@ LOG_CSV_COLUMNS = ("id", "date", "hours", "component", "note")
 
 
 def log_csv(entries: Sequence[LogEntry]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(LOG_CSV_COLUMNS)
-    for entry in entries:
-        writer.writerow(
+    return csv_text(
+        LOG_CSV_COLUMNS,
+        (
             [
                 entry.id,
                 entry.day.isoformat(),
@@ -316,8 +355,9 @@ def log_csv(entries: Sequence[LogEntry]) -> str:
                 entry.component or "",
                 entry.note or "",
             ]
-        )
-    return buffer.getvalue()
+            for entry in entries
+        ),
+    )
 
 
 # -- cohorts ----------------------------------------------------------------------------------
@@ -400,17 +440,15 @@ COHORT_CSV_COLUMNS = (
 def cohort_csv(report: CohortReport, out: str) -> str:
     """One row per participant, conflict and school-month of cover; `record` says which, and
     the columns that do not apply to it are empty."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, COHORT_CSV_COLUMNS, lineterminator="\n", restval="")
-    writer.writeheader()
+    rows: list[dict[str, Any]] = []
     for item in cohort_dict(report, out)["participants"]:
         row = {key: value for key, value in item.items() if key != "conflicts"}
         years = {key: " ".join(item[key]) for key in ("estimated_years", "provisional_years")}
-        writer.writerow(
+        rows.append(
             {**row, **years, "record": "participant", "weeks_over": len(item["weeks_over"])}
         )
     for group in report.conflicts:
-        writer.writerow(
+        rows.append(
             {
                 "record": "conflict",
                 "calendar": group.calendar,
@@ -421,10 +459,12 @@ def cohort_csv(report: CohortReport, out: str) -> str:
             }
         )
     for cover in report.cover:
-        writer.writerow(
+        rows.append(
             {"record": "cover", "school": cover.school, "month": cover.month, "days": cover.days}
         )
-    return buffer.getvalue()
+    return csv_text(
+        COHORT_CSV_COLUMNS, ([row.get(column, "") for column in COHORT_CSV_COLUMNS] for row in rows)
+    )
 
 
 def _calendar_cell(item: dict[str, Any]) -> str:
@@ -521,19 +561,10 @@ def _away_text(candidate: Candidate) -> str:
 
 
 def candidates_csv(candidates: Sequence[Candidate]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("first", "last", "in_term", "not_in_term"))
-    for candidate in candidates:
-        writer.writerow(
-            (
-                candidate.first.isoformat(),
-                candidate.last.isoformat(),
-                candidate.in_term,
-                _away_text(candidate),
-            )
-        )
-    return buffer.getvalue()
+    return csv_text(
+        ("first", "last", "in_term", "not_in_term"),
+        ((c.first.isoformat(), c.last.isoformat(), c.in_term, _away_text(c)) for c in candidates),
+    )
 
 
 def candidates_markdown(candidates: Sequence[Candidate], participants: int) -> str:

@@ -45,6 +45,21 @@ class BusyTime:
 
 
 @dataclass(frozen=True)
+class BusyCalendarRead:
+    """What reading one of the person's own calendars found in the plan's dates: its busy
+    times, and the events that were not counted, by why."""
+
+    file: str
+    times: int
+    events: int = 0
+    free: int = 0
+    free_all_day: int = 0
+    cancelled: int = 0
+    without_start: int = 0
+    not_followed: int = 0
+
+
+@dataclass(frozen=True)
 class Preferences:
     """How a participant wants to study. Weekdays are numbered Monday 0 to Sunday 6."""
 
@@ -164,6 +179,9 @@ class Plan:
     # School years whose term dates no one published ("2026/27"), or only one source did.
     estimated_years: tuple[str, ...] = field(default=())
     provisional_years: tuple[str, ...] = field(default=())
+
+    # What each of those calendars held in the plan's dates.
+    busy_read: tuple[BusyCalendarRead, ...] = field(default=())
 
     # Fixed sessions (the provider's or a cohort's dates) that fall on a busy time of the
     # person's own calendar: kept where they are, for the person to decide.

@@ -120,6 +120,8 @@ class ProgressReport:
     live_engagement: float | None = None
     self_directed_engagement: float | None = None
     engagement_rule: tuple[int | None, int | None] | None = None
+    # Whether any session of the plan counts for engagement at all.
+    anything_counts: bool = True
 
     @property
     def behind_hours(self) -> float:
@@ -157,6 +159,20 @@ class ProgressReport:
             )
         engagement = self.engagement
         return engagement is None or engagement >= ENGAGEMENT_THRESHOLD
+
+    @property
+    def engagement_unmeasured(self) -> str | None:
+        """Why no rule gives engagement a verdict on this day, or None when one does."""
+        if self.engagement_rule is not None:
+            if not self.anything_counts:
+                return "no component of this programme counts for its engagement rule"
+            shares = (self.live_engagement, self.self_directed_engagement)
+            if all(
+                s is None or p is None for s, p in zip(shares, self.engagement_rule, strict=True)
+            ):
+                return "nothing that the engagement rule counts has been due yet"
+            return None
+        return "nothing has been due yet" if self.engagement is None else None
 
 
 def is_due(session: Session, today: date) -> bool:
@@ -240,6 +256,10 @@ def progress(
         live_engagement=_share_covered(scheduled, done, today, live=True),
         self_directed_engagement=_share_covered(scheduled, done, today, live=False),
         engagement_rule=scheduled.engagement_rule,
+        anything_counts=any(
+            s.counts_for_engagement and s.kind is not ComponentKind.ASSESSMENT
+            for s in scheduled.sessions
+        ),
     )
 
 

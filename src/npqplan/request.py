@@ -35,7 +35,7 @@ from npqplan.plan import (
     Preferences,
     to_minutes,
 )
-from npqplan.scheduling import FixedDates, build_plan
+from npqplan.scheduling import FixedDates, build_plan, plan_span
 from npqplan.schema import FIRST_YEAR, LAST_YEAR, CohortFile, Programme, TermDatesFile
 from npqplan.schoolics import read_school_calendar
 
@@ -376,6 +376,14 @@ def calendar_for(
 ) -> SchoolCalendar:
     """The school calendar a plan of `programme` from `start` needs, bank holidays included."""
     last = calendar_end(programme, start)
+    if last.year >= LAST_YEAR:
+        years_needed = last.year - start.year
+        raise RequestValueError(
+            "start",
+            f"{start:%Y-%m}",
+            f"a plan of {programme.id} from then needs school years past {LAST_YEAR}, the last "
+            f"year npqplan plans in; start in {LAST_YEAR - 1 - years_needed}-12 or earlier",
+        )
     cache = caches.ParseCache(cache_dir) if cache_dir is not None else None
     return build_calendar(
         term_dates,
@@ -401,15 +409,16 @@ def plan_with(
         assessment_start = cohort.assessment_start
     start = parse_start(request.start)
     preferences = preferences_of(request)
+    readings = []
     if request.busy_files:
-        # Imported here: recurring_ical_events costs every other run its start-up time.
-        from npqplan.busyics import read_busy_times
+        # Imported here: only a plan with busy calendars needs their reader.
+        from npqplan.busyics import read_busy_calendar
 
-        # The busy times of the plan's whole span: it cannot end later than this.
-        first, last = start, calendar_end(entry.programme, start)
-        busy = frozenset().union(
-            *(read_busy_times(Path(f), first, last) for f in request.busy_files)
-        )
+        # Read once, over the plan's own days: the engine counts what they move while it
+        # places, so it runs once too.
+        first, last = plan_span(entry.programme, calendar, start, preferences, assessment_start)
+        readings = [read_busy_calendar(Path(f), first, last) for f in request.busy_files]
+        busy = frozenset().union(*(reading.times for reading in readings))
         preferences = replace(preferences, busy=busy)
     plan = build_plan(
         entry.programme,
@@ -419,6 +428,8 @@ def plan_with(
         fixed_dates=fixed,
         assessment_start=assessment_start,
     )
+    if readings:
+        plan = replace(plan, busy_read=tuple(reading.summary for reading in readings))
     if not request.allow_estimates:
         refuse_estimates(calendar, plan.start, plan.end)
     return PlannedProgramme(entry, calendar, plan, preferences)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sized
 from datetime import date, time
 from enum import StrEnum
@@ -183,8 +184,37 @@ def _web_address(value: str) -> str:
 
 
 WebAddress = Annotated[str, Field(strict=True, max_length=500), AfterValidator(_web_address)]
-Text = Annotated[str, Field(strict=True, min_length=1, max_length=2000)]
-Name = Annotated[str, Field(strict=True, min_length=1, max_length=120)]
+
+
+def control_character(text: str, allowed: str = "\t\n") -> tuple[int, str] | None:
+    """The first control character in `text` other than `allowed`, and where (from 0), if any:
+    NUL, ESC or BEL in a name would reach a terminal, a calendar or a spreadsheet raw."""
+    for index, character in enumerate(text):
+        if character not in allowed and unicodedata.category(character) == "Cc":
+            return index, character
+    return None
+
+
+def control_reason(found: tuple[int, str]) -> str:
+    return (
+        f"contains the control character U+{ord(found[1]):04X} at character {found[0] + 1}; "
+        "delete it"
+    )
+
+
+def _no_control_characters(value: str) -> str:
+    found = control_character(value)
+    if found is not None:
+        raise ValueError(control_reason(found))
+    return value
+
+
+Text = Annotated[
+    str, Field(strict=True, min_length=1, max_length=2000), AfterValidator(_no_control_characters)
+]
+Name = Annotated[
+    str, Field(strict=True, min_length=1, max_length=120), AfterValidator(_no_control_characters)
+]
 
 
 class _Strict(BaseModel):

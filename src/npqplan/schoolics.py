@@ -18,8 +18,9 @@ from pydantic import ValidationError
 
 from npqplan.calendar import school_year_of, year_label
 from npqplan.errors import InvalidFileError
-from npqplan.schema import TermDatesFile
-from npqplan.yamlfile import read_text
+from npqplan.icsfile import read_calendar_text
+from npqplan.schema import TermDatesFile, control_character, control_reason
+from npqplan.yamlfile import MAX_BYTES
 
 _STARTS = re.compile(r"\b(term (starts|begins)|(start|first day|beginning) of (the )?term)\b", re.I)
 _ENDS = re.compile(r"\b(term ends|(end|last day) of (the )?term|breaks? up)\b", re.I)
@@ -120,7 +121,13 @@ def read_school_calendar(path: Path, display: str | None = None) -> SchoolCalend
 
 def _all_day_events(path: Path, shown: str) -> tuple[str, list[_CalendarEvent]]:
     """The calendar's name (X-WR-CALNAME or NAME, if it has one) and its all-day events."""
-    raw = read_text(path, shown)  # bounded, regular files only, UTF-8
+    raw = read_calendar_text(path, shown, MAX_BYTES)  # bounded, regular, unfolded, UTF-8
+    # Names read here reach terminals, calendars and spreadsheets: no control characters.
+    for number, line in enumerate(re.split(r"\r?\n|\r", raw), 1):
+        if (control := control_character(line, allowed="\t")) is not None:
+            raise InvalidFileError(
+                [f"{shown}:{number}:{control[0] + 1}: {control_reason(control)}"]
+            )
     try:
         calendar = icalendar.Calendar.from_ical(raw)
     except ValueError as exc:

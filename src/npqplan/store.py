@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from npqplan.errors import StateError, UsageError
-from npqplan.plan import ExportedEvent, Plan, Session, Week
+from npqplan.plan import BusyCalendarRead, ExportedEvent, Plan, Session, Week
 from npqplan.progress import LogEntry
 from npqplan.request import PlanRequest
 from npqplan.schema import ComponentKind, Delivery, IfMissed
@@ -459,6 +459,7 @@ def encode_plan(plan: Plan) -> str:
         "clashes": [session_record(s) for s in plan.clashes],
         "estimated_years": list(plan.estimated_years),
         "provisional_years": list(plan.provisional_years),
+        "busy_read": [asdict(read) for read in plan.busy_read],
         "engagement_rule": list(plan.engagement_rule) if plan.engagement_rule else None,
         "weeks": [
             {
@@ -505,6 +506,7 @@ def decode_plan(text: str) -> Plan:
         clashes=tuple(session_from_record(s) for s in data.get("clashes", ())),
         estimated_years=tuple(str(y) for y in data.get("estimated_years", ())),
         provisional_years=tuple(str(y) for y in data.get("provisional_years", ())),
+        busy_read=tuple(_busy_read(read) for read in data.get("busy_read", ())),
     )
 
 
@@ -513,6 +515,12 @@ def _cap_minutes(data: Mapping[str, Any]) -> int:
     if "weekly_cap_minutes" in data:
         return int(data["weekly_cap_minutes"])
     return round(float(data["weekly_cap"]) * 60)
+
+
+def _busy_read(value: dict[str, Any]) -> BusyCalendarRead:
+    file = str(value["file"])
+    counts = {key: int(v) for key, v in value.items() if key != "file"}
+    return BusyCalendarRead(file, **counts)
 
 
 def _engagement_rule(value: Any) -> tuple[int | None, int | None] | None:

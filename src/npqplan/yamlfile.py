@@ -60,6 +60,8 @@ def read_text(path: Path, display: str | None = None, limit: int = MAX_BYTES) ->
         raise InvalidFileError([f"{display}: cannot be read ({exc.strerror})"]) from None
     if len(raw) > limit:
         raise InvalidFileError([f"{display}: file is larger than {limit // 1024} KiB"])
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InvalidFileError([f"{display}: is UTF-16 text, not UTF-8; save the file as UTF-8"])
     if b"\x00" in raw:
         raise InvalidFileError([f"{display}: is a binary file, not YAML text"])
     try:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
+from types import FrameType
 from typing import Annotated, Any
 
 import typer
@@ -17,7 +19,7 @@ from typer.core import TyperGroup
 from npqplan import __version__
 from npqplan.cli import calendars, cohort, hours, plan, programmes, progress, sync
 from npqplan.cli.output import say, stdout
-from npqplan.errors import EXIT_BAD_INPUT, EXIT_OK, NpqplanError
+from npqplan.errors import EXIT_BAD_INPUT, EXIT_OK, NpqplanError, Stopped
 
 
 class _ReportedErrors(TyperGroup):
@@ -75,5 +77,30 @@ def _options(
     """Plan an NPQ week by week around school terms, and keep to 1–2 hours a week."""
 
 
+# What `timeout`, systemd, `kill` and a closed terminal send, and Ctrl-C.
+STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _stop(signal_number: int, frame: FrameType | None) -> None:
+    # Once stopping, a second signal must not cut the clean-up short.
+    for each in STOPPING_SIGNALS:
+        signal.signal(each, signal.SIG_IGN)
+    Stopped.received = signal_number
+    if not Stopped.deferring:
+        raise Stopped(signal_number)
+
+
 def main() -> None:
-    app(prog_name="npqplan")
+    for each in STOPPING_SIGNALS:
+        signal.signal(each, _stop)
+    try:
+        app(prog_name="npqplan")
+    except Stopped as stopped:
+        number = stopped.signal_number
+    except SystemExit:
+        if Stopped.received is None:
+            raise
+        number = Stopped.received  # the signal came where Python could not raise it
+    # The folders and files a command was writing have been removed on the way here.
+    say(f"stopped by {signal.Signals(number).name}")
+    sys.exit(128 + number)

@@ -20,8 +20,9 @@ class _Console(Console):
         raise SystemExit(EXIT_OK)
 
 
-stdout = _Console(highlight=False)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# No markup: a name from a file like "[link=...]" is printed as written, never interpreted.
+stdout = _Console(highlight=False, markup=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def say(line: str) -> None:
@@ -31,7 +32,7 @@ def say(line: str) -> None:
 
 def plain_text(renderable: RenderableType, width: int = 100) -> str:
     """What `renderable` prints, as plain text, for writing to a file."""
-    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None, markup=False)
     console.print(renderable)
     # A file has no terminal to fill: the padding rich adds to the width of a table goes.
     return "".join(line.rstrip() + "\n" for line in console.export_text().splitlines())

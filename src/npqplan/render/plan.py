@@ -19,7 +19,7 @@ from npqplan.plan import (
     monday_of,
 )
 from npqplan.render.tables import KeptTogether, table
-from npqplan.render.words import clock_text, day_text, duration_text, hours_text
+from npqplan.render.words import busy_read_text, clock_text, day_text, duration_text, hours_text
 
 BAR_QUARTERS = 12
 
@@ -64,6 +64,8 @@ def plan_header(plan: Plan) -> Group:
         lines.append(Text(f"Declared:  {hours_text(plan.declared_total)} h by the provider"))
     for note in plan.notes:
         lines.append(Text(f"Made:      {note}"))
+    for read in plan.busy_read:
+        lines.append(Text(f"Busy:      {busy_read_text(read)}"))
     if plan.moved_for_busy is not None:
         moved = plan.moved_for_busy
         lines.append(

@@ -92,6 +92,8 @@ def standing_line(report: ProgressReport) -> Text:
 
 def engagement_line(report: ProgressReport) -> Text:
     if report.engagement_rule is not None:
+        if report.engagement_unmeasured:
+            return Text(f"Engagement:  not measured: {report.engagement_unmeasured}", style="dim")
         return _engagement_by_rule(report, report.engagement_rule)
     threshold = _percent(ENGAGEMENT_THRESHOLD)
     engagement = report.engagement

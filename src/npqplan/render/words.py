@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from datetime import date, time
 
-from npqplan.plan import Session
+from npqplan.plan import BusyCalendarRead, Session
 
 
 def round_hours(hours: float) -> float:
@@ -62,3 +62,24 @@ def unsure_years_text(estimated: Sequence[str], provisional: Sequence[str]) -> s
     if provisional:
         parts.append(f"provisional term dates for {', '.join(provisional)}")
     return "; ".join(parts)
+
+
+def busy_read_text(read: BusyCalendarRead) -> str:
+    """`214 times from my.ics; 3 all-day events marked free were not counted`."""
+    left_out = [
+        (read.free_all_day, "all-day event", "marked free"),
+        (read.free, "event", "marked free"),
+        (read.cancelled, "cancelled event", ""),
+        (read.without_start, "event", "without a start (DTSTART)"),
+        (read.not_followed, "event", "repeating by week number or by the hour, not followed"),
+    ]
+    parts = [
+        f"{count} {what}{'s' if count != 1 else ''}{' ' + why if why else ''}"
+        for count, what, why in left_out
+        if count
+    ]
+    text = f"{read.times} time{'s' if read.times != 1 else ''} from {read.file}"
+    if parts:
+        skipped = sum(count for count, _, _ in left_out)
+        text += f"; {', '.join(parts)} {'were' if skipped != 1 else 'was'} not counted"
+    return text

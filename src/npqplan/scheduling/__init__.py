@@ -1,7 +1,7 @@
 """The planning engine: a first plan (`build_plan`) and a re-plan (`replan`) place sessions
 through the same rule modules; see `build` and `replan` for the rules in order."""
 
-from npqplan.scheduling.build import build_plan, planning_for
+from npqplan.scheduling.build import build_plan, plan_span, planning_for
 from npqplan.scheduling.catchup import missed_events
 from npqplan.scheduling.changes import Change, changes, moved_minutes
 from npqplan.scheduling.context import FixedDates
@@ -15,6 +15,7 @@ __all__ = [
     "changes",
     "missed_events",
     "moved_minutes",
+    "plan_span",
     "planning_for",
     "replan",
 ]

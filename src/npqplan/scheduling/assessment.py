@@ -16,9 +16,37 @@ _SEARCH_WEEKS_FOR_ASSESSMENT = 52
 
 
 def place_assessment(ctx: Planning, ledger: Ledger, start: date | None) -> None:
+    days = assessment_days(ctx, start)
+    assessment = ctx.programme.assessment
+    if days is None or assessment is None:
+        return
+    ledger.assessment_days = (days[0], days[-1])
+    minutes = round(assessment.hours * 60)
+    ledger.load[monday_of(days[0])] += minutes
+    ledger.sessions.append(
+        Session(
+            day=days[0],
+            start=None,
+            component=assessment.name,
+            term=FINAL_ASSESSMENT,
+            occurrence=0,
+            kind=ComponentKind.ASSESSMENT,
+            delivery=Delivery.SELF_DIRECTED,
+            end_date=days[-1],
+            end=None,
+            all_day=True,
+            minutes=ctx.minutes(ctx.steps(minutes)),
+            fixed=(start or assessment.start) is not None,
+            provenance=assessment.assumed or (assessment.source.quote if assessment.source else ""),
+        )
+    )
+
+
+def assessment_days(ctx: Planning, start: date | None) -> list[date] | None:
+    """The days of the final assessment's window, which nothing else placed moves."""
     assessment = ctx.programme.assessment
     if assessment is None:
-        return
+        return None
     first_day = ctx.days.first_day
     given = start or assessment.start
     if given is not None and given < first_day:
@@ -33,27 +61,7 @@ def place_assessment(ctx: Planning, ledger: Ledger, start: date | None) -> None:
         first = opens + timedelta(days=(7 - opens.weekday()) % 7) if opens.weekday() >= 5 else opens
     else:
         first = _window_start(ctx, assessment.gap_weeks or 0)
-    days = window_days(ctx, first)
-    ledger.assessment_days = (days[0], days[-1])
-    minutes = round(assessment.hours * 60)
-    ledger.load[monday_of(first)] += minutes
-    ledger.sessions.append(
-        Session(
-            day=days[0],
-            start=None,
-            component=assessment.name,
-            term=FINAL_ASSESSMENT,
-            occurrence=0,
-            kind=ComponentKind.ASSESSMENT,
-            delivery=Delivery.SELF_DIRECTED,
-            end_date=days[-1],
-            end=None,
-            all_day=True,
-            minutes=ctx.minutes(ctx.steps(minutes)),
-            fixed=given is not None,
-            provenance=assessment.assumed or (assessment.source.quote if assessment.source else ""),
-        )
-    )
+    return window_days(ctx, first)
 
 
 def window_days(ctx: Planning, first: date) -> list[date]:

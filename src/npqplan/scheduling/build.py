@@ -36,7 +36,7 @@ from dateutil.relativedelta import relativedelta
 from npqplan.calendar import SchoolCalendar
 from npqplan.checks import check_plan
 from npqplan.plan import ACROSS_ALL_TERMS, Plan, Preferences
-from npqplan.scheduling.assessment import place_assessment
+from npqplan.scheduling.assessment import assessment_days, place_assessment
 from npqplan.scheduling.availability import Availability, first_school_day
 from npqplan.scheduling.context import FixedDates, Planning
 from npqplan.scheduling.fixed import check_known
@@ -71,6 +71,26 @@ def planning_for(
         shortest=shortest_sitting(programme),
         fixed_dates=dict(fixed_dates or {}),
     )
+
+
+def plan_span(
+    programme: Programme,
+    calendar: SchoolCalendar,
+    start: date,
+    preferences: Preferences,
+    assessment_start: date | None = None,
+) -> tuple[date, date]:
+    """The first and last day of a plan of `programme` from `start`, worked out without
+    placing anything: what a person's own calendar must be read over."""
+    ctx = planning_for(programme, calendar, start, preferences)
+    last = ctx.days.last_day
+    window = assessment_days(ctx, assessment_start)
+    if window is not None:
+        last = max(last, window[-1])
+        weeks = programme.assessment.results_weeks if programme.assessment else None
+        if weeks:
+            last = max(last, window[-1] + timedelta(weeks=weeks))
+    return ctx.days.first_day, last
 
 
 def build_plan(
