@@ -30,6 +30,13 @@ COMMANDS = [
     ("status", ["status", "--today", TODAY]),
     ("log-list", ["log", "--list"]),
     ("replan-preview", ["replan", "--today", TODAY]),
+    ("today", ["today", "--today", "2025-01-21"]),
+    ("week", ["week", "--today", TODAY]),
+    ("week-next", ["week", "next", "--today", TODAY]),
+    # These change the state, so they come last: a tick, a miss, and the week they leave.
+    ("done", ["done", "1", "2", "--today", "2025-01-23"]),
+    ("missed", ["missed", "2", "--today", "2025-01-23"]),
+    ("week-marked", ["week", "--today", "2025-01-23"]),
 ]
 
 
@@ -77,6 +84,12 @@ def test_no_line_is_wider_than_80_columns(
 ) -> None:
     wide = [line for line in outputs[name].splitlines() if cell_len(line) > WIDTH]
     assert wide == []
+
+
+@pytest.mark.parametrize(("name", "args"), COMMANDS, ids=[name for name, _ in COMMANDS])
+def test_no_line_ends_in_spaces(outputs: dict[str, str], name: str, args: list[str]) -> None:
+    padded = [line for line in outputs[name].splitlines() if line != line.rstrip()]
+    assert padded == []
 
 
 def test_nothing_is_cut_short_at_80_columns(outputs: dict[str, str]) -> None:

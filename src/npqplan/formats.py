@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from npqplan.agenda import Agenda, SessionState
 from npqplan.cohort import Candidate, CohortReport
 from npqplan.hours import HoursReport
 from npqplan.plan import Plan, Session, Week
@@ -64,6 +65,26 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "moved_for_busy": plan.moved_for_busy,
         "weeks": [week_dict(w) for w in plan.weeks],
     }
+
+
+def agenda_dict(agenda: Agenda) -> dict[str, Any]:
+    """`npqplan today` and `week`: each session with the number done and missed take."""
+    return {
+        "today": agenda.today.isoformat(),
+        "day": agenda.day.isoformat() if agenda.day else None,
+        "week_start": agenda.week_start.isoformat(),
+        "week_label": agenda.week_label,
+        "minutes": agenda.minutes,
+        **{f"{state.name.lower()}_minutes": agenda.minutes_in(state) for state in SessionState},
+        "sessions": [
+            {"number": item.number, "state": item.state.value, **session_dict(item.session)}
+            for item in agenda.items
+        ],
+    }
+
+
+def agenda_json(agenda: Agenda) -> str:
+    return json.dumps(agenda_dict(agenda), indent=2, ensure_ascii=False) + "\n"
 
 
 def plan_json(plan: Plan) -> str:
@@ -284,7 +305,7 @@ def status_json(plan: Plan, report: ProgressReport) -> str:
 
 # -- the log ----------------------------------------------------------------------------------
 
-LOG_CSV_COLUMNS = ("id", "date", "hours", "component", "note")
+LOG_CSV_COLUMNS = ("id", "date", "hours", "minutes", "component", "note")
 
 
 def log_csv(entries: Sequence[LogEntry]) -> str:
@@ -297,6 +318,7 @@ def log_csv(entries: Sequence[LogEntry]) -> str:
                 entry.id,
                 entry.day.isoformat(),
                 hours_text(entry.hours),
+                entry.minutes,
                 entry.component or "",
                 entry.note or "",
             ]

@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from npqplan import __version__
-from npqplan.cli import calendars, cohort, hours, plan, programmes, progress
+from npqplan.cli import agenda, calendars, cohort, hours, plan, programmes, progress
 from npqplan.cli.output import say, stdout
 from npqplan.errors import EXIT_BAD_INPUT, EXIT_OK, NpqplanError
 
@@ -53,7 +53,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="Plan an NPQ week by week around school terms, and keep to 1–2 hours a week.",
 )
-for group in (programmes, calendars, plan, hours, progress, cohort):
+for group in (programmes, calendars, plan, hours, progress, agenda, cohort):
     app.add_typer(group.app)
 
 

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
+from collections.abc import Iterable
 
 from rich.console import Console, RenderableType
+from rich.segment import Segment
 
 from npqplan.atomic import write_output
 from npqplan.errors import EXIT_OK
 
+# Spaces at the end of a line, before any style codes that close it.
+_TRAILING_SPACES = re.compile(r" +((?:\x1b\[[0-9;]*m)*)(?=\n|$)")
+
 
 class _Console(Console):
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        """What rich writes, without the spaces it pads a table's last column with: a line
+        ends where its text does (copied, diffed or read by a screen reader)."""
+        return _TRAILING_SPACES.sub(r"\1", super()._render_buffer(buffer))
+
     def on_broken_pipe(self) -> None:
         """The reader went away (`npqplan schedule | head`): rich points the output at nothing;
         end quietly, and with 0, since 1 means a check found the plan outside its target."""

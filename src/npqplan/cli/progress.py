@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from npqplan import current, formats, paths, progress, replan, store
-from npqplan.cli import options
+from npqplan.cli import completion, options
 from npqplan.cli.options import LogFormat, ReportFormat
 from npqplan.cli.output import emit, stdout
 from npqplan.errors import UsageError
@@ -23,9 +23,9 @@ app = typer.Typer()
     context_settings={"ignore_unknown_options": True},
 )
 def log(
-    hours: Annotated[
+    time: Annotated[
         str | None,
-        typer.Argument(metavar="HOURS", hidden=True, show_default=False),
+        typer.Argument(metavar="TIME", hidden=True, show_default=False),
     ] = None,
     on: Annotated[
         str | None,
@@ -34,7 +34,11 @@ def log(
     component: Annotated[
         str | None,
         typer.Option(
-            "--component", "-c", metavar="NAME", help="Which component of your plan (any case)."
+            "--component",
+            "-c",
+            metavar="NAME",
+            help="Which component of your plan: any part of its name, in any case.",
+            autocompletion=completion.component_names,
         ),
     ] = None,
     note: Annotated[
@@ -54,15 +58,16 @@ def log(
 ) -> None:
     """Record study against your current plan, or list, undo or export what you logged.
 
-    HOURS are hours of study in quarter hours, like 0.5, 1 or 1.75.
+    TIME is how long you studied, as you would say it: 50m, 1h20, 1:20, 90 min, or hours like
+    1.5. To tick off a planned session instead, see 'npqplan done'.
 
-    Example: npqplan log 1.5 --on 2025-01-14 --component "learning journal"
+    Example: npqplan log 50m --on 2025-01-14 --component journal
     """
-    modes = [hours is not None, list_entries, undo is not None, export is not None]
+    modes = [time is not None, list_entries, undo is not None, export is not None]
     if sum(modes) != 1:
-        raise UsageError("give HOURS to log, or one of --list, --undo ID or --export csv")
-    if hours is None and (on, component, note) != (None, None, None):
-        raise UsageError("--on, --component and --note go with HOURS, like: npqplan log 1.5")
+        raise UsageError("give TIME to log, or one of --list, --undo ID or --export csv")
+    if time is None and (on, component, note) != (None, None, None):
+        raise UsageError("--on, --component and --note go with TIME, like: npqplan log 50m")
     if output is not None and export is None:
         raise UsageError("--output goes with --export csv")
     state = paths.state_dir()
@@ -79,12 +84,12 @@ def log(
             raise UsageError(f"--undo {number}: no such entry; see 'npqplan log --list'")
         stdout.print(render.undone_line(removed), markup=False)
     else:
-        assert hours is not None
-        _add(options.logged_hours(hours), on, component, note, today)
+        assert time is not None
+        _add(options.logged_minutes(time), on, component, note, today)
 
 
 def _add(
-    hours: float, on: str | None, component: str | None, note: str | None, today: str | None
+    minutes: int, on: str | None, component: str | None, note: str | None, today: str | None
 ) -> None:
     state = paths.state_dir()
     text = options.note(note)
@@ -99,7 +104,7 @@ def _add(
         progress.check_log_day(day, plan, now)
     except UsageError as error:
         raise UsageError(f"--on {error.message}") from None
-    entry = store.add_entry(state, day, hours, name, text)
+    entry = store.add_entry(state, day, minutes, name, text)
     # Printed only once the entry is committed: a confirmation means the entry is on disk.
     stdout.print(render.logged_line(entry), markup=False)
 

@@ -1,0 +1,149 @@
+"""`npqplan today`, `week`, `done` and `missed` through the real command line, on a real SQLite
+file: NPQH with Ambition, Tuesday and Thursday evenings, as issue 21 tried it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from npqplan import store
+from tests.conftest import RunCli
+
+TUESDAY = {"NPQPLAN_TODAY": "2025-01-21"}
+MODULE = "Weekly online module (StepLab)"
+
+
+@pytest.fixture
+def npqh(run_cli: RunCli) -> RunCli:
+    result = run_cli("schedule", "npqh-ambition", "--start", "2024-09", "--study-days", "tue,thu")
+    assert result.returncode == 0, result.stderr
+    return run_cli
+
+
+def ok(run: RunCli, *args: str, env: dict[str, str] | None = None) -> str:
+    result = run(*args, env=env or TUESDAY)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return result.stdout
+
+
+def as_json(run: RunCli, *args: str) -> Any:
+    return json.loads(ok(run, *args, "--format", "json"))
+
+
+def test_the_week_lists_its_sessions_numbered_each_to_do(npqh: RunCli) -> None:
+    week = as_json(npqh, "week")
+    assert week["week_start"] == "2025-01-20"
+    assert [(s["number"], s["component"], s["minutes"], s["state"]) for s in week["sessions"]] == [
+        (1, MODULE, 50, "to do")
+    ]
+    following = as_json(npqh, "week", "next")
+    assert following["week_start"] == "2025-01-27"
+    assert [s["number"] for s in following["sessions"]] == list(
+        range(1, len(following["sessions"]) + 1)
+    )
+
+
+def test_today_shows_the_numbers_the_week_shows(npqh: RunCli) -> None:
+    thursday = {"NPQPLAN_TODAY": "2025-01-29"}
+    week = json.loads(ok(npqh, "week", "--format", "json", env=thursday))
+    today = json.loads(ok(npqh, "today", "--format", "json", env=thursday))
+    assert today["day"] == "2025-01-29"
+    assert today["sessions"], "nothing on the Thursday"
+    by_number = {s["number"]: s for s in week["sessions"]}
+    assert all(by_number[s["number"]] == s for s in today["sessions"])
+    assert {s["date"] for s in today["sessions"]} == {"2025-01-29"}
+
+
+def test_done_logs_the_sessions_own_minutes_against_its_component_once(npqh: RunCli) -> None:
+    first = ok(npqh, "done", "1")
+    assert first == (f"done: 1, {MODULE} on Tue 21 Jan (50 min), logged as entry 1\n")
+    again = ok(npqh, "done", "1")
+    assert again == f"already done: 1, {MODULE} on Tue 21 Jan (50 min), logged as entry 1\n"
+    exported = ok(npqh, "log", "--export", "csv")
+    assert exported.splitlines()[1:] == [f"1,2025-01-21,0.83,50,{MODULE},"]
+    assert as_json(npqh, "week")["sessions"][0]["state"] == "done"
+    status = as_json(npqh, "status")
+    assert status["done_hours"] == round(50 / 60, 2)
+
+
+def test_done_undo_takes_the_tick_and_its_entry_away_and_says_so_twice(npqh: RunCli) -> None:
+    ok(npqh, "done", "1")
+    assert ok(npqh, "done", "1", "--undo") == (
+        f"to do again: 1, {MODULE} on Tue 21 Jan (50 min); removed entry 1\n"
+    )
+    assert ok(npqh, "done", "1", "--undo") == (
+        f"not ticked off, nothing to undo: 1, {MODULE} on Tue 21 Jan (50 min)\n"
+    )
+    assert ok(npqh, "log", "--export", "csv").count("\n") == 1
+    assert as_json(npqh, "week")["sessions"][0]["state"] == "to do"
+
+
+def test_done_today_ticks_every_session_of_today(npqh: RunCli) -> None:
+    thursday = {"NPQPLAN_TODAY": "2025-01-29"}
+    today = json.loads(ok(npqh, "today", "--format", "json", env=thursday))
+    lines = ok(npqh, "done", "today", env=thursday).splitlines()
+    assert len(lines) == len(today["sessions"])
+    assert all(line.startswith("done: ") for line in lines)
+    after = json.loads(ok(npqh, "today", "--format", "json", env=thursday))
+    assert {s["state"] for s in after["sessions"]} == {"done"}
+    assert after["done_minutes"] == today["minutes"]
+
+
+def test_missed_is_stored_undone_and_a_tick_replaces_it(npqh: RunCli, npqplan_home: Path) -> None:
+    assert ok(npqh, "missed", "1") == (
+        f"missed: 1, {MODULE} on Tue 21 Jan (50 min); 'npqplan replan' catches it up\n"
+    )
+    assert ok(npqh, "missed", "1") == f"already marked missed: 1, {MODULE} on Tue 21 Jan (50 min)\n"
+    [key] = store.missed_sessions(npqplan_home)
+    assert key.startswith(f"npqh-ambition/Across all terms/{MODULE}/")
+    assert as_json(npqh, "week")["sessions"][0]["state"] == "missed"
+    assert "(no longer missed)" in " ".join(ok(npqh, "done", "1").split())
+    assert store.missed_sessions(npqplan_home) == frozenset()
+    assert "(done entry 1 removed)" in ok(npqh, "missed", "1")
+    assert ok(npqh, "missed", "1", "--undo") == f"to do again: 1, {MODULE} on Tue 21 Jan (50 min)\n"
+    assert store.missed_sessions(npqplan_home) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("done",), "error: give the numbers 'npqplan week' shows, like: npqplan done 2"),
+        (
+            ("done", "9"),
+            "error: session 9: no session has that number in this view (it has 1 to 1)",
+        ),
+        (("done", "x"), "error: N 'x': give the numbers 'npqplan week' shows"),
+        (("missed", "0"), "error: N '0': give the numbers 'npqplan week' shows"),
+    ],
+)
+def test_a_bad_number_is_one_line_exit_2_and_changes_nothing(
+    npqh: RunCli, npqplan_home: Path, args: tuple[str, ...], message: str
+) -> None:
+    ok(npqh, "done", "1")
+    before = (npqplan_home / store.DATABASE_NAME).read_bytes()
+    result = npqh(*args, env=TUESDAY)
+    assert result.returncode == 2
+    assert result.stderr.startswith(message), result.stderr
+    assert result.stderr.count("\n") == 1
+    assert (npqplan_home / store.DATABASE_NAME).read_bytes() == before
+
+
+def test_an_old_log_in_hours_is_read_in_minutes_after_the_migration(tmp_path: Path) -> None:
+    with sqlite3.connect(store.database_path(tmp_path)) as db:
+        for number, script in enumerate(store.MIGRATIONS[:2], start=1):
+            db.executescript(script)
+            db.execute(f"PRAGMA user_version = {number}")
+        db.execute(
+            "INSERT INTO log_entries (day, hours, component) VALUES ('2024-09-03', 0.25, 'A')"
+        )
+        db.execute("INSERT INTO log_entries (day, hours) VALUES ('2024-09-04', 1.5)")
+        db.execute("DELETE FROM log_entries WHERE id = 2")
+    entries = store.log_entries(tmp_path)
+    assert [(e.id, e.minutes, e.component) for e in entries] == [(1, 15, "A")]
+    added = store.add_entry(tmp_path, entries[0].day, 50, None, None)
+    assert added.id == 3, "an undone id is never given out again"
