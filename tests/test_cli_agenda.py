@@ -3,12 +3,16 @@ file: NPQH with Ambition, Tuesday and Thursday evenings, as issue 21 tried it.""
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
+from csv import reader
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from npqplan import store
 from tests.conftest import RunCli
@@ -147,3 +151,120 @@ def test_an_old_log_in_hours_is_read_in_minutes_after_the_migration(tmp_path: Pa
     assert [(e.id, e.minutes, e.component) for e in entries] == [(1, 15, "A")]
     added = store.add_entry(tmp_path, entries[0].day, 50, None, None)
     assert added.id == 3, "an undone id is never given out again"
+
+
+# -- done, missed, log and their undos keep every report in step ---------------------------------
+
+THURSDAY = {"NPQPLAN_TODAY": "2025-01-23"}
+ACTIONS = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(["done", "missed"]), st.sampled_from(["1", "2", "today"])),
+        st.tuples(
+            st.sampled_from(["done", "missed"]), st.sampled_from(["1", "2"]), st.just("--undo")
+        ),
+        st.tuples(
+            st.just("log"),
+            st.sampled_from(["50m", "1:20", "0.83", "15 min"]),
+            st.sampled_from(["-c", "--note"]),
+            st.sampled_from(["journal", "self-directed", "x"]),
+        ),
+        st.tuples(st.just("log"), st.just("--undo"), st.sampled_from(["1", "2", "3"])),
+    ),
+    max_size=8,
+)
+
+
+def reports(run: RunCli) -> tuple[dict[str, Any], dict[str, Any], str, list[int]]:
+    status = json.loads(ok(run, "status", "--format", "json", env=THURSDAY))
+    hours = run("check-hours", "--format", "json", env=THURSDAY)
+    assert hours.returncode in (0, 1), hours.stderr
+    table = ok(run, "status", env=THURSDAY)
+    csv = ok(run, "log", "--export", "csv", env=THURSDAY).splitlines()[1:]
+    minutes = [int(line.split(",")[3]) for line in csv]
+    return status, json.loads(hours.stdout)["progress"] if minutes else {}, table, minutes
+
+
+@pytest.fixture
+def npqel_plan(run_cli: RunCli) -> RunCli:
+    ok(run_cli, "schedule", "npqel", "--start", "2024-09")
+    return run_cli
+
+
+def cleared(home: Path) -> None:
+    with sqlite3.connect(store.database_path(home)) as db:
+        db.execute("DELETE FROM log_entries")
+        db.execute("DELETE FROM missed_sessions")
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(actions=ACTIONS)
+def test_after_any_ticks_misses_logs_and_undos_every_report_agrees_in_minutes(
+    npqel_plan: RunCli, npqplan_home: Path, actions: list[tuple[str, ...]]
+) -> None:
+    cleared(npqplan_home)
+    for action in actions:
+        result = npqel_plan(*action, env=THURSDAY)
+        assert result.returncode in (0, 2), result.stderr
+    status, progress, table, minutes = reports(npqel_plan)
+    assert status["done_minutes"] == sum(minutes)
+    if progress:
+        assert progress["logged_minutes"] == sum(minutes)
+    assert status["behind_minutes"] == max(
+        0, status["planned_minutes_to_date"] - status["done_minutes"]
+    )
+    done_hours = f"{round(sum(minutes) / 60 * 100) / 100:g}"
+    assert f"Done:        {done_hours} h of" in table
+    week = json.loads(ok(npqel_plan, "week", "--format", "json", env=THURSDAY))
+    ticked = sum(s["minutes"] for s in week["sessions"] if s["state"] == "done")
+    assert week["done_minutes"] == ticked <= status["done_minutes"]
+    assert all(s["state"] != "done" or s["minutes"] in minutes for s in week["sessions"])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 18 point 7: check-hours counts today's sessions as planned, status does not; "
+    "the one planned-to-date function the lead is writing makes them agree",
+)
+def test_check_hours_and_status_agree_on_behind(npqel_plan: RunCli) -> None:
+    ok(npqel_plan, "log", "50m", "-c", "journal", env=THURSDAY)
+    status, progress, _, _ = reports(npqel_plan)
+    behind = max(0, progress["planned_minutes"] - progress["logged_minutes"])
+    assert status["behind_minutes"] == behind
+
+
+# -- issue 21, "Why": each example as the issue tried it -----------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["0.83", "50m"])
+def test_why_the_50_minute_module_can_be_logged_as_people_write_it(
+    npqh: RunCli, typed: str
+) -> None:
+    assert ok(npqh, "log", typed, "-c", "steplab") == (
+        f"logged 50 min of {MODULE} on Tue 21 Jan 2025 (entry 1)\n"
+    )
+
+
+@pytest.mark.parametrize("typed", ["weekly online module", "steplab", "STEPLAB"])
+def test_why_a_component_is_found_by_any_unique_part_of_its_name(npqh: RunCli, typed: str) -> None:
+    assert f"of {MODULE} on" in ok(npqh, "log", "1h", "-c", typed)
+
+
+def test_an_ambiguous_part_of_a_name_gets_the_components_it_names(npqh: RunCli) -> None:
+    result = npqh("log", "1h", "-c", "e", env=TUESDAY)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: --component 'e' is part of ")
+    assert "give more of the name" in result.stderr
+
+
+def test_why_the_schedule_csv_sums_to_the_plans_minutes_exactly(run_cli: RunCli) -> None:
+    plan = json.loads(
+        ok(run_cli, "schedule", "npqh-ambition", "--start", "2024-09", "--format", "json")
+    )
+    csv = ok(run_cli, "schedule", "npqh-ambition", "--start", "2024-09", "--format", "csv")
+    header, *rows = list(reader(io.StringIO(csv)))
+    assert header[header.index("hours") + 1] == "minutes"
+    column = header.index("minutes")
+    assert sum(int(row[column]) for row in rows) == plan["total_minutes"]

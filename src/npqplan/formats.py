@@ -103,6 +103,7 @@ CSV_COLUMNS = (
     "kind",
     "term",
     "hours",
+    "minutes",
     "fixed",
 )
 
@@ -126,6 +127,7 @@ def plan_csv(plan: Plan) -> str:
                     session.kind.value,
                     session.term,
                     hours_text(session.hours),
+                    session.minutes,
                     "yes" if session.fixed else "no",
                 ]
             )
@@ -228,7 +230,9 @@ def hours_report_dict(report: HoursReport) -> dict[str, Any]:
         data["progress"] = {
             "today": progress.today.isoformat(),
             "logged_hours": json_hours(progress.logged),
+            "logged_minutes": round(progress.logged * 60),
             "planned_hours": json_hours(progress.planned),
+            "planned_minutes": round(progress.planned * 60),
             "term_weeks": progress.term_weeks,
             "target_hours": [json_hours(h) for h in progress.target_range],
             "against_target": progress.against_target.value,
@@ -252,7 +256,10 @@ def status_dict(plan: Plan, report: ProgressReport) -> dict[str, Any]:
         "today": report.today.isoformat(),
         "replanned_on": report.replanned_on.isoformat() if report.replanned_on else None,
         "done_hours": round_hours(report.done_hours),
+        "done_minutes": round(report.done_hours * 60),
         "planned_hours_to_date": round_hours(report.planned_hours_to_date),
+        "planned_minutes_to_date": round(report.planned_hours_to_date * 60),
+        "behind_minutes": round(report.behind_hours * 60),
         "total_hours": round_hours(report.total_hours),
         "behind_hours": round_hours(report.behind_hours),
         "ahead_hours": round_hours(report.ahead_hours),
