@@ -268,3 +268,17 @@ def test_why_the_schedule_csv_sums_to_the_plans_minutes_exactly(run_cli: RunCli)
     assert header[header.index("hours") + 1] == "minutes"
     column = header.index("minutes")
     assert sum(int(row[column]) for row in rows) == plan["total_minutes"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--bogus",), ("frob",), ("list", "--bogus"), ("week", "--bogus"), ("calendars", "--x")],
+)
+def test_why_an_unknown_option_or_command_is_one_error_line_and_exit_2(
+    run_cli: RunCli, args: tuple[str, ...]
+) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: no such ")
+    assert result.stderr.count("\n") == 1, result.stderr

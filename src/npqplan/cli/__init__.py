@@ -12,6 +12,10 @@ import sys
 from typing import Annotated, Any
 
 import typer
+
+# typer's own copy of click's exceptions, the only way to tell a usage error from the rest.
+from typer._click.exceptions import NoArgsIsHelpError
+from typer._click.exceptions import UsageError as CommandLineError
 from typer.core import TyperGroup
 
 from npqplan import __version__
@@ -20,9 +24,28 @@ from npqplan.cli.output import say, stdout
 from npqplan.errors import EXIT_BAD_INPUT, EXIT_OK, NpqplanError
 
 
+def _usage_line(error: CommandLineError) -> str:
+    """One line for what typer refuses (an unknown option, a missing argument), with where to
+    look, instead of typer's usage block."""
+    message = error.format_message().replace("Value error, ", "")
+    if isinstance(error, typer.BadParameter):
+        return f"error: {message}"
+    command = error.ctx.command_path if error.ctx is not None else "npqplan"
+    return f"error: {message[:1].lower()}{message[1:].rstrip('.')}; see '{command} --help'"
+
+
 class _ReportedErrors(TyperGroup):
     """Runs every command so that an NpqplanError ends it with its lines and its exit code, and
-    an option value typer refuses (a --format it does not know) with one line too."""
+    a usage error typer finds (an unknown option, a --format it does not know) with one line."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except NoArgsIsHelpError:
+            raise
+        except CommandLineError as error:
+            say(_usage_line(error))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -31,8 +54,10 @@ class _ReportedErrors(TyperGroup):
             for line in error.lines():
                 say(line)
             raise typer.Exit(error.exit_code) from None
-        except typer.BadParameter as error:
-            say(f"error: {error.format_message().replace('Value error, ', '')}")
+        except NoArgsIsHelpError:
+            raise
+        except CommandLineError as error:
+            say(_usage_line(error))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except BrokenPipeError:
             # The reader went away (`npqplan schedule | head`): stop quietly, and point standard
