@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npqplan import store
-from tests.conftest import RunCli
+from tests.conftest import PROGRAMMES, RunCli
 
 TUESDAY = {"NPQPLAN_TODAY": "2025-01-21"}
 MODULE = "Weekly online module (StepLab)"
@@ -282,3 +282,43 @@ def test_why_an_unknown_option_or_command_is_one_error_line_and_exit_2(
     assert result.stdout == ""
     assert result.stderr.startswith("error: no such ")
     assert result.stderr.count("\n") == 1, result.stderr
+
+
+# -- every command speaks JSON -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "kind", "key"),
+    [
+        (("list",), list, "total_minutes"),
+        (("show", "npqh-ambition"), dict, "total_minutes"),
+        (("calendars",), list, "provisional"),
+        (("calendars", "show", "kent"), dict, "years"),
+        (("log", "--list"), list, None),
+        (("today",), dict, "sessions"),
+        (("week",), dict, "sessions"),
+    ],
+)
+def test_why_each_listing_command_speaks_json(
+    npqh: RunCli, args: tuple[str, ...], kind: type, key: str | None
+) -> None:
+    data = as_json(npqh, *args)
+    assert isinstance(data, kind)
+    if key is not None:
+        assert key in (data[0] if isinstance(data, list) else data)
+
+
+def test_validate_json_gives_one_object_per_file_with_its_errors_located(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\n", encoding="utf-8")
+    good = str(PROGRAMMES / "npqel.yaml")
+    result = run_cli("validate", str(bad), good, "--format", "json")
+    assert result.returncode == 2
+    found = json.loads(result.stdout)
+    assert [(item["file"], item["ok"]) for item in found] == [
+        (str(bad), False),
+        (good, True),
+    ]
+    assert all(isinstance(error["line"], int) for error in found[0]["errors"])

@@ -6,16 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from npqplan.agenda import Agenda, SessionState
 from npqplan.cohort import Candidate, CohortReport
 from npqplan.hours import HoursReport
+from npqplan.loader import ProgrammeEntry
 from npqplan.plan import Plan, Session, Week
 from npqplan.progress import ENGAGEMENT_THRESHOLD, LogEntry, ProgressReport
 from npqplan.render.words import clock_text, describe_session, hours_text, round_hours
+from npqplan.schema import Programme, TermDatesFile
 
 
 def json_hours(value: float) -> float | int:
@@ -534,3 +538,117 @@ def candidates_markdown(candidates: Sequence[Candidate], participants: int) -> s
             f"{candidate.in_term} | {_markdown_cell(_away_text(candidate))} |"
         )
     return "\n".join(lines) + "\n"
+
+
+# -- one JSON formatter for every listing command ------------------------------------------------
+
+_LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?::(?P<column>\d+))?: (?P<message>.*)$")
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What `validate` found in one file: its kind and a summary, or its located problems."""
+
+    file: str
+    kind: str | None
+    summary: str | None = None
+    note: str | None = None
+    problems: tuple[str, ...] = ()
+
+
+def _problem(line: str) -> dict[str, Any]:
+    located = _LOCATED.match(line)
+    if located is None:
+        return {"line": None, "column": None, "message": line}
+    column = located["column"]
+    return {
+        "line": int(located["line"]),
+        "column": None if column is None else int(column),
+        "message": located["message"],
+    }
+
+
+def _document(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+class JsonFormatter:
+    """Every listing command's JSON, one method per thing shown, each a whole document; chosen
+    once per command in place of the table formatter (see render/formatter.py)."""
+
+    def programmes(self, entries: Sequence[ProgrammeEntry]) -> str:
+        return _document(
+            [
+                {
+                    "id": entry.programme.id,
+                    "title": entry.programme.title,
+                    "qualification": entry.programme.qualification.value,
+                    "provider": entry.programme.provider,
+                    "months": entry.programme.duration_months,
+                    "total_hours": json_hours(round_hours(entry.programme.total_hours)),
+                    "total_minutes": round(entry.programme.total_hours * 60),
+                    "plus_sessions_the_calendar_counts": bool(entry.programme.cadenced()),
+                    "origin": entry.origin,
+                }
+                for entry in entries
+            ]
+        )
+
+    def programme(self, programme: Programme) -> str:
+        data = programme.model_dump(mode="json", exclude_none=True)
+        data["total_hours"] = json_hours(round_hours(programme.total_hours))
+        data["total_minutes"] = round(programme.total_hours * 60)
+        return _document(data)
+
+    def calendars(self, calendars: Sequence[TermDatesFile]) -> str:
+        return _document(
+            [
+                {
+                    "id": dates.id,
+                    "name": dates.name,
+                    "area": dates.area,
+                    "years": [year.year for year in dates.years],
+                    "provisional": [year.year for year in dates.years if year.provisional],
+                }
+                for dates in calendars
+            ]
+        )
+
+    def calendar(self, dates: TermDatesFile, not_understood: Sequence[str] = ()) -> str:
+        data = dates.model_dump(mode="json", exclude_none=True)
+        data["not_understood"] = list(not_understood)
+        return _document(data)
+
+    def validation(self, results: Sequence[Validation]) -> str:
+        return _document(
+            [
+                {
+                    "file": result.file,
+                    "ok": not result.problems,
+                    "kind": result.kind,
+                    "summary": result.summary,
+                    "note": result.note,
+                    "errors": [_problem(line) for line in result.problems],
+                }
+                for result in results
+            ]
+        )
+
+    def log(self, entries: Sequence[LogEntry]) -> str:
+        return _document(
+            [
+                {
+                    "id": entry.id,
+                    "date": entry.day.isoformat(),
+                    "minutes": entry.minutes,
+                    "hours": json_hours(round_hours(entry.hours)),
+                    "component": entry.component,
+                    "note": entry.note,
+                    "session": entry.session,
+                }
+                for entry in entries
+            ]
+        )
+
+    def agenda(self, agenda: Agenda) -> str:
+        return agenda_json(agenda)

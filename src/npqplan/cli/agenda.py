@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import typer
 
-from npqplan import agenda, current, formats, paths, store
+from npqplan import agenda, current, paths, store
 from npqplan.agenda import Agenda, Numbered, WhichWeek
 from npqplan.cli import options
 from npqplan.cli.options import ReportFormat
-from npqplan.cli.output import emit, stdout
+from npqplan.cli.output import formatter, present, stdout
 from npqplan.plan import Plan
 from npqplan.render import agenda as render
 from npqplan.store import Marked
@@ -30,13 +30,6 @@ def _agenda(today: str | None, which: WhichWeek, *, day: bool) -> tuple[Plan, Ag
     return plan, agenda.week_agenda(plan, now, done, missed, which)
 
 
-def _show(view: Agenda, output_format: ReportFormat) -> None:
-    if output_format is ReportFormat.JSON:
-        emit(formats.agenda_json(view), None)
-    else:
-        stdout.print(render.agenda_view(view))
-
-
 @app.command(short_help="Today's sessions, numbered, with what is done.")
 def today(
     output_format: options.ReportFormatOption = ReportFormat.TABLE,
@@ -47,7 +40,7 @@ def today(
 
     Example: npqplan today
     """
-    _show(_agenda(today, WhichWeek.THIS, day=True)[1], output_format)
+    present(formatter(output_format).agenda(_agenda(today, WhichWeek.THIS, day=True)[1]))
 
 
 @app.command(short_help="This week's sessions (or next or last week's), numbered.")
@@ -63,7 +56,7 @@ def week(
 
     Example: npqplan week next
     """
-    _show(_agenda(today, which, day=False)[1], output_format)
+    present(formatter(output_format).agenda(_agenda(today, which, day=False)[1]))
 
 
 def _mark(

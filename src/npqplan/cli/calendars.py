@@ -9,10 +9,11 @@ import typer
 
 from npqplan import paths
 from npqplan.cache import ParseCache
-from npqplan.cli.output import stdout
+from npqplan.cli import completion, options
+from npqplan.cli.options import ReportFormat
+from npqplan.cli.output import formatter, present
 from npqplan.errors import RequestValueError, UsageError
 from npqplan.loader import load_file
-from npqplan.render import calendars as render
 from npqplan.request import CALENDAR_FILE_SUFFIXES, bundled_calendar_path, bundled_calendars
 from npqplan.schema import TermDatesFile
 from npqplan.schoolics import read_school_calendar
@@ -25,7 +26,9 @@ app.add_typer(calendars_app, name="calendars")
 
 
 @calendars_app.callback()
-def calendars(ctx: typer.Context) -> None:
+def calendars(
+    ctx: typer.Context, output_format: options.ReportFormatOption = ReportFormat.TABLE
+) -> None:
     """List the council term dates npqplan ships for --calendar: council, area, years covered
     and provisional years; 'show NAME' gives one year by year with its sources.
 
@@ -38,12 +41,15 @@ def calendars(ctx: typer.Context) -> None:
         load_file(bundled_calendar_path(name), TermDatesFile, cache=cache)
         for name in bundled_calendars()
     ]
-    stdout.print(render.calendar_list(found))
+    present(formatter(output_format).calendars(found))
 
 
 @calendars_app.command(short_help="Show a calendar year by year, with its sources.")
 def show(
-    name: Annotated[str, typer.Argument(metavar="NAME", hidden=True)],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", hidden=True, autocompletion=completion.calendar_names)
+    ],
+    output_format: options.ReportFormatOption = ReportFormat.TABLE,
 ) -> None:
     """Show a calendar's terms and half-terms, year by year, with each year's source.
 
@@ -55,10 +61,10 @@ def show(
     """
     if Path(name).suffix.lower() in CALENDAR_FILE_SUFFIXES:
         read = read_school_calendar(Path(name))
-        stdout.print(render.calendar_detail(read.term_dates, read.not_understood))
+        present(formatter(output_format).calendar(read.term_dates, read.not_understood))
         return
     try:
         path = bundled_calendar_path(name)
     except RequestValueError as error:
         raise UsageError(f"no bundled calendar {error.message}") from None
-    stdout.print(render.calendar_detail(load_file(path, TermDatesFile)))
+    present(formatter(output_format).calendar(load_file(path, TermDatesFile)))

@@ -6,12 +6,17 @@ import contextlib
 import io
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console, RenderableType
 from rich.segment import Segment
 
 from npqplan.atomic import write_output
 from npqplan.errors import EXIT_OK
+
+if TYPE_CHECKING:
+    from npqplan.formats import JsonFormatter
+    from npqplan.render.formatter import TableFormatter
 
 # Spaces at the end of a line, before any style codes that close it.
 _TRAILING_SPACES = re.compile(r" +((?:\x1b\[[0-9;]*m)*)(?=\n|$)")
@@ -55,3 +60,24 @@ def emit(text: str, output: str | None) -> None:
         return
     write_output(output, text.encode("utf-8"))
     say(f"wrote {output}")
+
+
+def formatter(choice: str) -> JsonFormatter | TableFormatter:
+    """The formatter for a --format value, picked once per command; imported only then, so a
+    command loads only the one it uses."""
+    if choice == "json":
+        from npqplan.formats import JsonFormatter
+
+        return JsonFormatter()
+    from npqplan.render.formatter import TableFormatter
+
+    return TableFormatter()
+
+
+def present(result: str | RenderableType) -> None:
+    """A formatter's result on standard output: text (JSON, lines) as it is, a renderable
+    through rich."""
+    if isinstance(result, str):
+        stdout.out(result, end="", highlight=False)
+    else:
+        stdout.print(result)

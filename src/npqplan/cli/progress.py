@@ -10,7 +10,7 @@ import typer
 from npqplan import current, formats, paths, progress, replan, store
 from npqplan.cli import completion, options
 from npqplan.cli.options import LogFormat, ReportFormat
-from npqplan.cli.output import emit, stdout
+from npqplan.cli.output import emit, formatter, present, stdout
 from npqplan.errors import UsageError
 from npqplan.render import progress as render
 from npqplan.request import preferences_of
@@ -55,6 +55,7 @@ def log(
     ] = None,
     output: options.Output = None,
     today: options.Today = None,
+    output_format: options.ReportFormatOption = ReportFormat.TABLE,
 ) -> None:
     """Record study against your current plan, or list, undo or export what you logged.
 
@@ -72,7 +73,7 @@ def log(
         raise UsageError("--output goes with --export csv")
     state = paths.state_dir()
     if list_entries:
-        stdout.print(render.log_table(store.log_entries(state)))
+        present(formatter(output_format).log(store.log_entries(state)))
     elif export is not None:
         emit(formats.log_csv(store.log_entries(state)), output)
     elif undo is not None:
