@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -15,18 +16,38 @@ from npqplan.render.words import hours_text
 from npqplan.schema import Component, Programme, Qualification
 
 
-def programme_list(entries: Sequence[ProgrammeEntry]) -> Table:
+def short_provider(provider: str) -> str:
+    """A provider's name short enough for one table cell: its own acronym where it gives one
+    ("National Institute of Teaching (NIoT)" is NIoT), else its first word where that is one
+    ("LLSE (...)", "UCL Centre for ..."), else the initials of a long name, else the name."""
+    base = re.split(r" \(|, ", provider, maxsplit=1)[0]
+    acronym = re.search(r"\(([A-Za-z]*[A-Z][A-Za-z]*)\)", provider)
+    if acronym and " " not in acronym[1] and len(acronym[1]) <= 8:
+        return acronym[1]
+    first = base.split()[0]
+    if first.isupper() and len(first) >= 3:
+        return first
+    capitals = [word for word in base.split() if word[:1].isupper()]
+    if len(base) > 20 and len(capitals) >= 3:
+        return "".join(word[0] for word in capitals)
+    return base
+
+
+def programme_list(entries: Sequence[ProgrammeEntry]) -> Group:
+    """The library, one line a programme: a short provider name in the table, and the full
+    names, each once, under it."""
     listing = table(
         "NPQ programmes",
         caption="Hours: the route map plus the final assessment; + sessions the calendar counts "
         "(a weekly module, say), which a plan adds.",
+        caption_justify="left",
     )
     listing.add_column("ID", style="bold", no_wrap=True)
     listing.add_column("NPQ", no_wrap=True)
-    listing.add_column("Provider", ratio=1)
-    listing.add_column("Months", justify="right")
-    listing.add_column("Hours", justify="right")
-    listing.add_column("From")
+    listing.add_column("Provider", no_wrap=True)
+    listing.add_column("Months", justify="right", no_wrap=True)
+    listing.add_column("Hours", justify="right", no_wrap=True)
+    listing.add_column("From", no_wrap=True)
     order = list(Qualification)
 
     def group(entry: ProgrammeEntry) -> tuple[int, str]:
@@ -40,12 +61,27 @@ def programme_list(entries: Sequence[ProgrammeEntry]) -> Table:
         listing.add_row(
             programme.id,
             programme.qualification.value,
-            programme.provider,
+            short_provider(programme.provider),
             str(programme.duration_months),
             hours_text(programme.total_hours) + ("+" if programme.cadenced() else ""),
             entry.origin,
         )
-    return listing
+    names = sorted(
+        {
+            e.programme.provider
+            for e in entries
+            if short_provider(e.programme.provider) != e.programme.provider
+        },
+        key=lambda name: (short_provider(name), name),
+    )
+    if not names:
+        return Group(listing)
+    key = table("Providers", show_header=False)
+    key.add_column("Short", no_wrap=True)
+    key.add_column("Name", ratio=1)
+    for name in names:
+        key.add_row(short_provider(name), name)
+    return Group(listing, Text(""), key)
 
 
 def _figure(component: Component) -> str:
