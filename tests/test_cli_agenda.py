@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sqlite3
 from csv import reader
 from pathlib import Path
@@ -322,3 +323,23 @@ def test_validate_json_gives_one_object_per_file_with_its_errors_located(
         (good, True),
     ]
     assert all(isinstance(error["line"], int) for error in found[0]["errors"])
+
+
+OUR_FILE = re.compile(r"[\w/-]+\.(?:yaml|txt|md)\b")
+
+
+@pytest.mark.parametrize("programme", sorted(path.stem for path in PROGRAMMES.glob("*.yaml")))
+def test_why_show_names_sources_by_title_never_by_a_file_of_ours(
+    run_cli: RunCli, programme: str
+) -> None:
+    shown = ok(run_cli, "show", programme)
+    assert OUR_FILE.findall(shown) == []
+
+
+@pytest.mark.parametrize("programme", ["npqh-ambition", "npqsenco-teachfirst", "npqh-bpn"])
+def test_why_exported_events_name_no_file_of_ours(run_cli: RunCli, programme: str) -> None:
+    exported = run_cli("export", programme, "--start", "2024-09", "--ics", "-")
+    assert exported.returncode == 0, exported.stderr
+    unfolded = exported.stdout.replace("\r\n ", "").replace("\n ", "")
+    assert OUR_FILE.findall(unfolded) == []
+    assert "Where the hours come from: " in unfolded

@@ -12,8 +12,10 @@ from rich.text import Text
 
 from npqplan.loader import ProgrammeEntry
 from npqplan.render.tables import indented, table
-from npqplan.render.words import hours_text
+from npqplan.render.words import day_text, for_people, hours_text, source_titles
 from npqplan.schema import Component, Programme, Qualification
+
+_STORED_NAME = re.compile(r"\.(?:md|txt|yaml)$")
 
 
 def short_provider(provider: str) -> str:
@@ -177,8 +179,13 @@ def programme_detail(programme: Programme) -> Group:
     if difference:
         parts.append(Text(difference, style="yellow"))
     parts.append(Text("\nSources", style="bold"))
+    titles = source_titles(programme)
     for source in programme.sources:
-        parts.append(indented(f"{source.doc}: {source.title}"))
+        # A page by its title and address; a stored note by its title alone, never its file.
+        named = "" if _STORED_NAME.search(source.doc) else f"{source.doc}: "
+        parts.append(indented(f"{named}{source.title}"))
+        if source.address and source.read:
+            parts.append(indented(f"  {source.address} (read {day_text(source.read)})"))
     assumptions = programme.assumptions()
     if assumptions:
         parts.append(Text("\nAssumptions", style="bold"))
@@ -186,7 +193,7 @@ def programme_detail(programme: Programme) -> Group:
         for name, reason in assumptions:
             if (name, reason) not in seen:
                 seen.add((name, reason))
-                parts.append(indented(f"{name}: {reason}"))
+                parts.append(indented(f"{name}: {for_people(reason, titles)}"))
     return Group(*parts)
 
 
