@@ -343,3 +343,35 @@ def test_why_exported_events_name_no_file_of_ours(run_cli: RunCli, programme: st
     unfolded = exported.stdout.replace("\r\n ", "").replace("\n ", "")
     assert OUR_FILE.findall(unfolded) == []
     assert "Where the hours come from: " in unfolded
+
+
+# -- check-hours says why ------------------------------------------------------------------------
+
+
+def test_why_check_hours_keeps_its_verdict_and_says_what_fills_the_weeks_outside(
+    run_cli: RunCli,
+) -> None:
+    result = run_cli("check-hours", "npqh-ambition", "--start", "2024-09", env={"COLUMNS": "120"})
+    assert result.returncode == 0, result.stderr
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert "Verdict:       within".strip() in lines
+    assert "Average:       1.45 h a week over every week; 1.81 h a term week" in lines
+    below = lines.index("Below 1 h:     41 weeks of term")
+    assert lines[below + 1] == f"41 hold only {MODULE} (50 min)"
+    above = lines.index("Above 2 h:     22 weeks, 4 with a day event")
+    assert lines[above + 1] == f"9 hold {MODULE} (50 min) and Clinic (2 h)"
+
+
+def test_what_fills_groups_weeks_by_what_they_hold_largest_first() -> None:
+    from npqplan.hours import check_hours, what_fills
+    from npqplan.request import PlanRequest, make_plan
+
+    plan = make_plan(PlanRequest(programme="npqh-ambition", start="2024-09"), None).plan
+    report = check_hours(plan)
+    fillings = what_fills([f.week for f in report.weeks_under])
+    assert sum(f.weeks for f in fillings) == len(report.weeks_under)
+    assert [f.weeks for f in fillings] == sorted((f.weeks for f in fillings), reverse=True)
+    assert (fillings[0].components, fillings[0].minutes) == ((MODULE,), (50,))
+    over = what_fills([f.week for f in report.weeks_over])
+    days = [f for f in over if f.day_events]
+    assert sum(f.weeks for f in days) == sum(1 for f in report.weeks_over if f.excused)

@@ -11,10 +11,18 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
-from npqplan.hours import FlaggedWeek, HoursReport, LoggedHours, Verdict, Window
+from npqplan.hours import (
+    Filling,
+    FlaggedWeek,
+    HoursReport,
+    LoggedHours,
+    Verdict,
+    Window,
+    what_fills,
+)
 from npqplan.plan import Week
 from npqplan.render.tables import KeptTogether, table
-from npqplan.render.words import day_text, describe_session, hours_text
+from npqplan.render.words import day_text, describe_session, duration_text, hours_text
 
 ROW_HOURS = 0.5
 EIGHTHS = " ▁▂▃▄▅▆▇█"
@@ -46,6 +54,37 @@ def _window(window: Window) -> str:
         f"{day_text(window.first)} – {day_text(window.last)} ({_weeks(window.weeks)}): "
         f"{window.average:.2f} h a week"
     )
+
+
+MOST_FILLINGS = 3
+
+
+def _holding(filling: Filling) -> str:
+    def named(name: str, minutes: int | None) -> str:
+        return f"{name} ({duration_text(minutes)})" if minutes is not None else name
+
+    if not filling.components:
+        return "nothing planned"
+    if filling.day_events:
+        return "a day event: " + ", ".join(filling.day_events)
+    parts = [named(n, m) for n, m in zip(filling.components, filling.minutes, strict=True)]
+    if len(parts) == 1:
+        return f"only {parts[0]}"
+    return ", ".join(parts[:-1]) + f" and {parts[-1]}"
+
+
+def filling_lines(weeks: Sequence[Week]) -> list[str]:
+    """What fills the weeks outside the band, largest group first: "38 hold only the Weekly
+    online module (50 min)"."""
+    fillings = what_fills(weeks)
+    lines = [
+        f"{f.weeks} {'holds' if f.weeks == 1 else 'hold'} {_holding(f)}"
+        for f in fillings[:MOST_FILLINGS]
+    ]
+    rest = sum(f.weeks for f in fillings[MOST_FILLINGS:])
+    if rest:
+        lines.append(f"{rest} more hold other mixes")
+    return lines
 
 
 def summary(report: HoursReport) -> Group:
@@ -80,8 +119,10 @@ def summary(report: HoursReport) -> Group:
             f"{_weeks(over)}, {excused} with a day event" if over else "none",
         )
     )
+    rows += [("", line) for line in filling_lines([f.week for f in report.weeks_over])]
     under = len(report.weeks_under)
     rows.append((f"Below {hours_text(low)} h", f"{_weeks(under)} of term" if under else "none"))
+    rows += [("", line) for line in filling_lines([f.week for f in report.weeks_under])]
     title = Text(
         f"{plan.title}: weekly hours against {hours_text(low)}–{hours_text(high)} h", style="bold"
     )
