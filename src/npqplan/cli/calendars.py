@@ -16,7 +16,6 @@ from npqplan.errors import RequestValueError, UsageError
 from npqplan.loader import load_file
 from npqplan.request import CALENDAR_FILE_SUFFIXES, bundled_calendar_path, bundled_calendars
 from npqplan.schema import TermDatesFile
-from npqplan.schoolics import read_school_calendar
 
 app = typer.Typer()
 calendars_app = typer.Typer(
@@ -60,6 +59,8 @@ def show(
     Example: npqplan calendars show kent
     """
     if Path(name).suffix.lower() in CALENDAR_FILE_SUFFIXES:
+        from npqplan.schoolics import read_school_calendar
+
         read = read_school_calendar(Path(name))
         present(formatter(output_format).calendar(read.term_dates, read.not_understood))
         return

@@ -1,0 +1,74 @@
+"""Each command pays only for what it uses: a real `python -m npqplan` process, then a look at
+which heavy modules it loaded. icalendar is for calendar files, multiprocessing and
+rich.progress for cohorts, PyYAML for a file the parse cache has not seen."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from npqplan.cache import ParseCache
+from npqplan.loader import load_programme
+from npqplan.schema import Programme
+from tests.conftest import PROGRAMMES
+
+HEAVY = ("icalendar", "yaml", "multiprocessing", "concurrent.futures", "rich.progress")
+# Runs the command as `python -m npqplan` does, then prints which of HEAVY it imported.
+PROBE = f"""
+import json, runpy, sys
+sys.argv = ["npqplan", *sys.argv[1:]]
+try:
+    runpy.run_module("npqplan", run_name="__main__")
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in {HEAVY} if m in sys.modules)), file=sys.stderr)
+"""
+
+
+def imported(home: Path, *args: str) -> list[str]:
+    env = {
+        **os.environ,
+        "NPQPLAN_HOME": str(home),
+        "NPQPLAN_PROGRAMMES": str(home / "programmes"),
+        "NPQPLAN_TODAY": "2025-01-20",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode in (0, 1), result.stderr
+    found: list[str] = json.loads(result.stderr.strip().splitlines()[-1])
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("programme", ["npqel", "npqh-ambition"])
+def test_schedule_status_and_check_hours_import_nothing_they_do_not_use(
+    tmp_path: Path, programme: str
+) -> None:
+    plan = [programme, "--start", "2024-09"]
+    first = imported(tmp_path, "schedule", *plan)
+    assert "icalendar" not in first
+    assert "multiprocessing" not in first
+    assert "yaml" in first, "the first run parses the programme"
+    imported(tmp_path, "log", "1h", "--on", "2024-11-12")
+    for command in (["schedule", *plan], ["status"], ["check-hours", *plan], ["check-hours"]):
+        assert imported(tmp_path, *command) == [], command
+    for command in (["today"], ["week"], ["done", "1"]):
+        assert imported(tmp_path, *command) == [], command
+    for command in (["list"], ["calendars"]):
+        imported(tmp_path, *command)  # the first run parses every file into the cache
+        assert imported(tmp_path, *command) == [], command
+
+
+@pytest.mark.parametrize("path", sorted(PROGRAMMES.glob("*.yaml")), ids=lambda path: path.stem)
+def test_the_parse_cache_hits_for_every_bundled_programme(tmp_path: Path, path: Path) -> None:
+    """A component's `time:` was written back as "15:30:00", which the schema refuses, so the
+    eight programmes with one parsed their YAML on every run."""
+    cache = ParseCache(tmp_path)
+    parsed = load_programme(path, cache=cache)
+    assert cache.lookup(Programme, path) == parsed
