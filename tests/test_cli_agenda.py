@@ -375,3 +375,23 @@ def test_what_fills_groups_weeks_by_what_they_hold_largest_first() -> None:
     over = what_fills([f.week for f in report.weeks_over])
     days = [f for f in over if f.day_events]
     assert sum(f.weeks for f in days) == sum(1 for f in report.weeks_over if f.excused)
+
+
+# -- totals mean one thing -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("programme", ["npqh-ambition", "npqel", "npqsl-niot"])
+def test_why_show_validate_and_the_readme_table_give_one_total(
+    run_cli: RunCli, programme: str
+) -> None:
+    readme = (PROGRAMMES.parent / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith(f"| `{programme}` |"))
+    total = row.split("|")[5].strip()
+    said = f"{total} scheduled ("
+    shown = " ".join(ok(run_cli, "show", programme).split())
+    assert f"Hours: {said}" in shown
+    assert "from September 2024 on Kent's calendar" in shown
+    validated = ok(run_cli, "validate", str(PROGRAMMES / f"{programme}.yaml"))
+    assert f"ok ({said}" in validated
+    data = as_json(run_cli, "show", programme)
+    assert f"{data['scheduled']['total_minutes'] / 60:.2f}".rstrip("0").rstrip(".") == total

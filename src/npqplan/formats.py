@@ -594,10 +594,21 @@ class JsonFormatter:
             ]
         )
 
-    def programme(self, programme: Programme) -> str:
+    def programme(self, programme: Programme, scheduled: HoursReport | None = None) -> str:
         data = programme.model_dump(mode="json", exclude_none=True)
         data["total_hours"] = json_hours(round_hours(programme.total_hours))
         data["total_minutes"] = round(programme.total_hours * 60)
+        data["scheduled"] = (
+            None
+            if scheduled is None
+            else {
+                "start": scheduled.plan.start.isoformat(),
+                "calendar": scheduled.plan.calendar_name,
+                "total_minutes": scheduled.plan.total_minutes,
+                "route_map_minutes": round(scheduled.route_map_hours * 60),
+                "assessment_minutes": round(scheduled.assessment_hours * 60),
+            }
+        )
         return _document(data)
 
     def calendars(self, calendars: Sequence[TermDatesFile]) -> str:

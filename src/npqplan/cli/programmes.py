@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,11 +12,15 @@ from npqplan.cache import ParseCache
 from npqplan.cli import completion, options
 from npqplan.cli.options import ReportFormat
 from npqplan.cli.output import formatter, present, say
-from npqplan.errors import EXIT_BAD_INPUT, InvalidFileError
+from npqplan.errors import EXIT_BAD_INPUT, InvalidFileError, NpqplanError
 from npqplan.formats import Validation
 from npqplan.render import programmes as render
 from npqplan.schema import CohortFile, Qualification, TermDatesFile
 
+if TYPE_CHECKING:
+    from npqplan.hours import HoursReport
+
+REFERENCE_START = "2024-09"
 app = typer.Typer()
 
 
@@ -77,7 +81,8 @@ def show(
     entry = loader.find_programme(
         programme, paths.user_programmes_dir(), ParseCache(paths.cache_dir())
     )
-    present(formatter(output_format).programme(entry.programme))
+    scheduled = _scheduled(programme)
+    present(formatter(output_format).programme(entry.programme, scheduled))
 
 
 @app.command(short_help="Check programme files.")
@@ -102,6 +107,20 @@ def validate(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def _scheduled(programme: str) -> HoursReport | None:
+    """The programme planned from September 2024 on Kent's calendar, the plan whose total
+    show, validate and the README's table give; None where it cannot be planned from then."""
+    from npqplan.hours import check_hours
+    from npqplan.request import PlanRequest, make_plan
+
+    request = PlanRequest(programme=programme, start=REFERENCE_START)
+    try:
+        planned = make_plan(request, paths.user_programmes_dir(), paths.cache_dir())
+    except NpqplanError:
+        return None
+    return check_hours(planned.plan)
+
+
 def _validated(file: Path) -> Validation:
     try:
         value = loader.load_any(file)
@@ -115,4 +134,6 @@ def _validated(file: Path) -> Validation:
         whose = f" for {value.programme}" if value.programme else ""
         dates = f"{count} date{'' if count == 1 else 's'}"
         return Validation(str(file), "cohort", f"cohort dates{whose}: {dates}")
-    return Validation(str(file), "programme", None, render.total_difference(value))
+    scheduled = _scheduled(str(file))
+    summary = render.reference_total(scheduled) if scheduled else None
+    return Validation(str(file), "programme", summary, render.total_difference(value))

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from npqplan.agenda import Agenda
 from npqplan.formats import Validation
+from npqplan.hours import HoursReport
 from npqplan.loader import ProgrammeEntry
 from npqplan.progress import LogEntry
 from npqplan.render import agenda as agenda_render
@@ -28,8 +29,10 @@ class TableFormatter:
             return Text("No programme matches; 'npqplan list' shows them all.")
         return programme_render.programme_list(entries)
 
-    def programme(self, programme: Programme) -> RenderableType:
-        return programme_render.programme_detail(programme)
+    def programme(
+        self, programme: Programme, scheduled: HoursReport | None = None
+    ) -> RenderableType:
+        return programme_render.programme_detail(programme, scheduled)
 
     def calendars(self, calendars: Sequence[TermDatesFile]) -> RenderableType:
         return calendar_render.calendar_list(calendars)

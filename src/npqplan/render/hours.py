@@ -99,7 +99,7 @@ def summary(report: HoursReport) -> Group:
             f"{day_text(plan.start)} – {day_text(plan.end)}: {_weeks(len(plan.weeks))}, "
             f"{len(report.term_weeks)} in term time",
         ),
-        ("Hours", _totals(report)),
+        ("Hours", scheduled_text(report)),
         (
             "Average",
             f"{report.average_hours_per_week:.2f} h a week over every week; "
@@ -129,15 +129,22 @@ def summary(report: HoursReport) -> Group:
     return Group(title, _fields(rows))
 
 
-def _totals(report: HoursReport) -> str:
-    """Scheduled hours, and the route map's compared like with like with the declared total,
-    which no provider makes include the final assessment."""
+def scheduled_hours(report: HoursReport) -> str:
+    """`115.92 scheduled (95.92 of the route map, 20 of the final assessment)`."""
     scheduled = f"{hours_text(report.total_hours)} scheduled"
     if report.assessment_hours:
         scheduled += (
             f" ({hours_text(report.route_map_hours)} of the route map, "
             f"{hours_text(report.assessment_hours)} of the final assessment)"
         )
+    return scheduled
+
+
+def scheduled_text(report: HoursReport) -> str:
+    """Scheduled hours, and the route map's compared like with like with the declared total,
+    which no provider makes include the final assessment: the one way npqplan says a plan's
+    total (check-hours, show, validate)."""
+    scheduled = scheduled_hours(report)
     declared = report.plan.declared_total
     if declared is None:
         return scheduled

@@ -10,7 +10,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from npqplan.hours import HoursReport
 from npqplan.loader import ProgrammeEntry
+from npqplan.render.hours import scheduled_hours
 from npqplan.render.tables import indented, table
 from npqplan.render.words import day_text, for_people, hours_text, source_titles
 from npqplan.schema import Component, Programme, Qualification
@@ -40,8 +42,9 @@ def programme_list(entries: Sequence[ProgrammeEntry]) -> Group:
     names, each once, under it."""
     listing = table(
         "NPQ programmes",
-        caption="Hours: the route map plus the final assessment; + sessions the calendar counts "
-        "(a weekly module, say), which a plan adds.",
+        caption="Hours: the programme's own hours, the final assessment's included; + sessions "
+        "the calendar counts (a weekly module, say), which a plan adds: 'npqplan show ID' gives "
+        "the hours scheduled.",
         caption_justify="left",
     )
     listing.add_column("ID", style="bold", no_wrap=True)
@@ -141,7 +144,16 @@ def total_difference(programme: Programme) -> str | None:
     )
 
 
-def programme_detail(programme: Programme) -> Group:
+REFERENCE = "from September 2024 on Kent's calendar"
+
+
+def reference_total(report: HoursReport) -> str:
+    """A programme's total as a plan schedules it: the figure show, validate and the README's
+    table give (list gives the programme's own hours, as the README says)."""
+    return f"{scheduled_hours(report)} {REFERENCE}"
+
+
+def programme_detail(programme: Programme, scheduled: HoursReport | None = None) -> Group:
     parts: list[RenderableType] = [
         Text(f"{programme.title}", style="bold"),
         Text(
@@ -166,13 +178,16 @@ def programme_detail(programme: Programme) -> Group:
             )
         )
     parts.append(_kind_totals(programme))
+    counted = "; the sessions the calendar counts come on top" if programme.cadenced() else ""
     parts.append(
         Text(
             f"Route-map hours: {hours_text(programme.guided_hours)} "
             f"({hours_text(programme.quoted_hours)} h quoted, "
-            f"{hours_text(programme.assumed_hours)} h assumed)"
+            f"{hours_text(programme.assumed_hours)} h assumed){counted}"
         )
     )
+    if scheduled is not None:
+        parts.append(Text(f"Hours:           {reference_total(scheduled)}"))
     if programme.declared_total:
         parts.append(Text(f"Declared total:  {hours_text(programme.declared_total.hours)}"))
     difference = total_difference(programme)
