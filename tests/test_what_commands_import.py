@@ -72,3 +72,25 @@ def test_the_parse_cache_hits_for_every_bundled_programme(tmp_path: Path, path: 
     cache = ParseCache(tmp_path)
     parsed = load_programme(path, cache=cache)
     assert cache.lookup(Programme, path) == parsed
+
+
+def test_each_command_is_found_in_the_module_a_run_builds_alone() -> None:
+    """`main` builds only the module of the command it is given: the map must name them all."""
+    from typer.main import get_group
+
+    from npqplan.cli import COMMAND_MODULES, GROUPS, build_app
+
+    assert set(get_group(build_app()).commands) == set(COMMAND_MODULES)
+    for command, module in COMMAND_MODULES.items():
+        assert module in GROUPS
+        assert command in get_group(build_app([module])).commands, command
+
+
+@pytest.mark.slow
+def test_a_run_imports_only_the_module_of_its_command(tmp_path: Path) -> None:
+    probe = PROBE.replace(repr(HEAVY), repr(("npqplan.cli.cohort", "npqplan.cli.plan")))
+    env = {**os.environ, "NPQPLAN_HOME": str(tmp_path), "NPQPLAN_TODAY": "2025-01-20"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "calendars"], env=env, capture_output=True, text=True
+    )
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == []

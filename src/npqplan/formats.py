@@ -10,16 +10,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npqplan.agenda import Agenda, SessionState
-from npqplan.cohort import Candidate, CohortReport
 from npqplan.hours import HoursReport
 from npqplan.loader import ProgrammeEntry
 from npqplan.plan import Plan, Session, Week
 from npqplan.progress import ENGAGEMENT_THRESHOLD, LogEntry, ProgressReport
 from npqplan.render.words import clock_text, describe_session, hours_text, round_hours
 from npqplan.schema import Programme, TermDatesFile
+
+if TYPE_CHECKING:
+    from npqplan.cohort import Candidate, CohortReport
 
 
 def json_hours(value: float) -> float | int:

@@ -7,8 +7,10 @@ completion, and is the one place a library error becomes a line on stderr and an
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -19,7 +21,6 @@ from typer._click.exceptions import UsageError as CommandLineError
 from typer.core import TyperGroup
 
 from npqplan import __version__
-from npqplan.cli import agenda, calendars, cohort, hours, plan, programmes, progress
 from npqplan.cli.output import say, stdout
 from npqplan.errors import EXIT_BAD_INPUT, EXIT_OK, NpqplanError
 
@@ -71,15 +72,18 @@ class _ReportedErrors(TyperGroup):
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-app = typer.Typer(
-    cls=_ReportedErrors,
-    name="npqplan",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    help="Plan an NPQ week by week around school terms, and keep to 1–2 hours a week.",
-)
-for group in (programmes, calendars, plan, hours, progress, agenda, cohort):
-    app.add_typer(group.app)
+# The module that declares each command. typer reads every command's signature when it builds
+# an app (for all of npqplan's, about 100 ms), so a run builds, and imports, only the module of
+# the command it names; `app`, the whole of it, serves --help, --version, completion and tests.
+COMMAND_MODULES = {
+    "list": "programmes", "show": "programmes", "validate": "programmes",
+    "calendars": "calendars", "schedule": "plan", "export": "plan", "check-hours": "hours",
+    "log": "progress", "status": "progress", "replan": "progress", "today": "agenda",
+    "week": "agenda", "done": "agenda", "missed": "agenda", "cohort": "cohort",
+}  # fmt: skip
+GROUPS = ("programmes", "calendars", "plan", "hours", "progress", "agenda", "cohort")
+COMPLETION_VARIABLE = "_NPQPLAN_COMPLETE"
+HELP = "Plan an NPQ week by week around school terms, and keep to 1–2 hours a week."
 
 
 def _print_version(wanted: bool) -> None:
@@ -88,7 +92,6 @@ def _print_version(wanted: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _options(
     version: Annotated[
         bool,
@@ -100,5 +103,30 @@ def _options(
     """Plan an NPQ week by week around school terms, and keep to 1–2 hours a week."""
 
 
+def build_app(groups: Sequence[str] = GROUPS) -> typer.Typer:
+    """The command line with the commands of these modules of npqplan.cli."""
+    made = typer.Typer(
+        cls=_ReportedErrors, name="npqplan", no_args_is_help=True, rich_markup_mode=None, help=HELP
+    )
+    for group in groups:
+        made.add_typer(importlib.import_module(f"npqplan.cli.{group}").app)
+    made.callback()(_options)
+    return made
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`npqplan.cli.app`, every command, built on first use (PEP 562)."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    whole = build_app()
+    globals()["app"] = whole
+    return whole
+
+
 def main() -> None:
-    app(prog_name="npqplan")
+    named = sys.argv[1] if len(sys.argv) > 1 else None
+    group = COMMAND_MODULES.get(named or "")
+    if group is None or COMPLETION_VARIABLE in os.environ:
+        build_app()(prog_name="npqplan")
+    else:
+        build_app([group])(prog_name="npqplan")

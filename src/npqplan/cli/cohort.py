@@ -14,12 +14,12 @@ from npqplan.cli import options
 from npqplan.cli.options import PlanFormat
 from npqplan.cli.output import say, stderr, stdout
 from npqplan.cli.plan import export_time
-from npqplan.cohort import CohortReport, Outcome, candidate_dates, cohort_report
 from npqplan.errors import EXIT_OUTSIDE_TARGET, RosterError
 from npqplan.loader import find_programme
 from npqplan.request import load_cohort
 
 if TYPE_CHECKING:
+    from npqplan.cohort import CohortReport, Outcome
     from npqplan.cohort_run import Problem
 
 app = typer.Typer(
@@ -50,6 +50,7 @@ def plan_command(
     """
     # The process pool, rich.progress and the roster reader: only this command pays for them.
     from npqplan import cohort_run
+    from npqplan.cohort import cohort_report
     from npqplan.cohort_run import Problem, Settings
     from npqplan.render.cohort import progress_bar
 
@@ -121,6 +122,7 @@ def dates_command(
     Example: npqplan cohort dates roster.csv --days 2 --between 2025-01..2025-03
     """
     from npqplan import cohort_run
+    from npqplan.cohort import candidate_dates
     from npqplan.render.cohort import candidates_view
 
     first, last = options.month_span(between)
