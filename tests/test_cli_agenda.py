@@ -395,3 +395,9 @@ def test_why_show_validate_and_the_readme_table_give_one_total(
     assert f"ok ({said}" in validated
     data = as_json(run_cli, "show", programme)
     assert f"{data['scheduled']['total_minutes'] / 60:.2f}".rstrip("0").rstrip(".") == total
+
+
+def test_why_an_8_day_window_is_an_8_day_window(run_cli: RunCli) -> None:
+    shown = " ".join(ok(run_cli, "show", "npqh-ambition").split())
+    assert "20 h in an 8-day window after the taught programme" in shown
+    assert "a 8-day" not in shown

@@ -94,3 +94,35 @@ def test_a_run_imports_only_the_module_of_its_command(tmp_path: Path) -> None:
         [sys.executable, "-c", probe, "calendars"], env=env, capture_output=True, text=True
     )
     assert json.loads(result.stderr.strip().splitlines()[-1]) == []
+
+
+def complete(home: Path, words: str) -> list[str]:
+    """What bash completion offers for the last of `words`, from a real process."""
+    env = {
+        **os.environ,
+        "NPQPLAN_HOME": str(home),
+        "NPQPLAN_PROGRAMMES": str(home / "programmes"),
+        "_NPQPLAN_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "npqplan"], env=env, capture_output=True, text=True, check=False
+    )
+    return result.stdout.split()
+
+
+@pytest.mark.slow
+def test_why_completion_offers_programme_ids_calendar_names_and_component_names(
+    tmp_path: Path,
+) -> None:
+    assert complete(tmp_path, "npqplan schedule npqh-") == sorted(
+        path.stem for path in PROGRAMMES.glob("npqh-*.yaml")
+    )
+    assert complete(tmp_path, "npqplan schedule npqel --calendar ke") == ["kent"]
+    assert complete(tmp_path, "npqplan show npqel-") == ["npqel-llse", "npqel-olp"]
+    assert complete(tmp_path, "npqplan log 1 -c Lea") == [], "no current plan yet"
+    imported(tmp_path, "schedule", "npqel", "--start", "2024-09")
+    offered = complete(tmp_path, "npqplan log 1 -c Lea")
+    # Two names, each split at its space by the test's reading of the output.
+    assert offered == ["Leadership", "audit", "Learning", "journal"]

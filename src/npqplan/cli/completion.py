@@ -30,12 +30,12 @@ def calendar_names(incomplete: str) -> list[str]:
 
 
 def component_names(incomplete: str) -> list[str]:
-    """The current plan's components whose name holds what was typed, in any case."""
+    """The current plan's components whose name starts with what was typed (typer offers only
+    what starts with it; `--component` itself takes any part of a name)."""
     from npqplan import current
     from npqplan.progress import component_names as names_of
 
     with contextlib.suppress(NpqplanError, OSError):
         found = current.plans(paths.state_dir(), paths.user_programmes_dir(), paths.cache_dir())
-        wanted = incomplete.casefold()
-        return [name for name in names_of(found.current.plan) if wanted in name.casefold()]
+        return [name for name in names_of(found.current.plan) if name.startswith(incomplete)]
     return []

@@ -14,7 +14,7 @@ from npqplan.hours import HoursReport
 from npqplan.loader import ProgrammeEntry
 from npqplan.render.hours import scheduled_hours
 from npqplan.render.tables import indented, table
-from npqplan.render.words import day_text, for_people, hours_text, source_titles
+from npqplan.render.words import article, day_text, for_people, hours_text, source_titles
 from npqplan.schema import Component, Programme, Qualification
 
 _STORED_NAME = re.compile(r"\.(?:md|txt|yaml)$")
@@ -173,8 +173,9 @@ def programme_detail(programme: Programme, scheduled: HoursReport | None = None)
         assessment = programme.assessment
         parts.append(
             Text(
-                f"Final assessment: {assessment.name}: {hours_text(assessment.hours)} h in a "
-                f"{assessment.window_days}-day window after the taught programme."
+                f"Final assessment: {assessment.name}: {hours_text(assessment.hours)} h in "
+                f"{article(assessment.window_days)} {assessment.window_days}-day window after the "
+                "taught programme."
             )
         )
     parts.append(_kind_totals(programme))

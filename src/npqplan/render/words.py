@@ -85,3 +85,9 @@ def for_people(
 def source_titles(programme: Programme) -> dict[str, str]:
     """Each cited document's name -> its title, to name it in words people can look up."""
     return {source.doc: source.title for source in programme.sources}
+
+
+def article(number: int) -> str:
+    """`a` or `an` before a number said aloud: an 8-day window, an 11-day one, a 7-day one."""
+    spoken = str(number)
+    return "an" if spoken.startswith("8") or spoken in ("11", "18") else "a"
