@@ -8,6 +8,7 @@ import json
 import re
 import sqlite3
 from csv import reader
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -401,3 +402,24 @@ def test_why_an_8_day_window_is_an_8_day_window(run_cli: RunCli) -> None:
     shown = " ".join(ok(run_cli, "show", "npqh-ambition").split())
     assert "20 h in an 8-day window after the taught programme" in shown
     assert "a 8-day" not in shown
+
+
+def test_a_session_a_replan_left_without_time_is_not_listed() -> None:
+    from dataclasses import replace
+
+    from npqplan.agenda import week_agenda
+    from npqplan.request import PlanRequest, make_plan
+
+    plan = make_plan(PlanRequest(programme="npqel", start="2024-09"), None).plan
+    monday = date(2025, 1, 20)
+    emptied = replace(
+        plan,
+        weeks=tuple(
+            replace(week, sessions=tuple(replace(s, hours=0.0) for s in week.sessions))
+            if week.week_start == monday
+            else week
+            for week in plan.weeks
+        ),
+    )
+    assert len(week_agenda(plan, monday, set(), set()).items) == 2
+    assert week_agenda(emptied, monday, set(), set()).items == ()

@@ -85,7 +85,11 @@ def week_agenda(
     """The sessions of the week `which` (from the week of `today`), numbered from 1."""
     monday = monday_of(today) + timedelta(weeks=which.offset)
     sunday = monday + timedelta(days=6)
-    found = sorted((s for s in plan.sessions if monday <= s.day <= sunday), key=_in_time_order)
+    # A re-plan can leave a fixed session with none of its time (all of it moved): nothing to do.
+    found = sorted(
+        (s for s in plan.sessions if monday <= s.day <= sunday and s.minutes > 0),
+        key=_in_time_order,
+    )
     label = next((w.label for w in plan.weeks if w.week_start == monday), None)
     items = []
     for number, session in enumerate(found, start=1):
