@@ -11,6 +11,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "npqplan"
 CORE = (
     "schema", "loader", "calendar", "plan", "scheduler", "replan", "hours", "progress", "cohort",
+    "agenda",
 )  # fmt: skip
 EDGE_LIBRARIES = {"typer", "rich", "sqlite3", "json"}
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
