@@ -153,6 +153,7 @@ def prepare(work: Path) -> list[Command]:
     (work / "programmes").mkdir()
     run([*NPQPLAN, "schedule", *PLAN], env, work)
     run([*NPQPLAN, "log", "1.5", "--on", "2024-11-12", *TODAY], env, work)
+    run([*NPQPLAN, "done", "1", *TODAY], env, work)
     imported = work / "imported.ics"
     run([*NPQPLAN, "export", *PLAN, "--ics", str(imported)], env, work)
     khal_env = khal_setup(work, imported, env)
@@ -167,6 +168,12 @@ def prepare(work: Path) -> list[Command]:
         Command("check-hours", [*NPQPLAN, "check-hours", *PLAN], env),
         Command("export --ics", [*NPQPLAN, "export", *PLAN, "--ics", str(work / "x.ics")], env),
         Command("status", [*NPQPLAN, "status", *TODAY], env),
+        Command("today", [*NPQPLAN, "today", *TODAY], env),
+        Command("week", [*NPQPLAN, "week", *TODAY], env),
+        # Ticked once in prepare(), so every timed run is the idempotent "already done".
+        Command("done 1", [*NPQPLAN, "done", "1", *TODAY], env),
+        Command("log --list", [*NPQPLAN, "log", "--list"], env),
+        Command("calendars", [*NPQPLAN, "calendars"], env),
         Command(
             KHAL_LIST, [str(KHAL), "-c", khal_config, "list", "2024-09-01", "2026-03-31"], khal_env
         ),

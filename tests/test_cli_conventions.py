@@ -17,7 +17,7 @@ from npqplan.cli import app
 
 COMMANDS = [
     "list", "show", "validate", "calendars", "schedule", "export", "check-hours", "log",
-    "status", "replan", "cohort", "sync",
+    "status", "replan", "today", "week", "done", "missed", "cohort", "sync",
 ]  # fmt: skip
 TYPE_NOISE = re.compile(r"<(str|bool|float|int|path|list\[[a-z]+\])>")
 runner = CliRunner()

@@ -269,7 +269,10 @@ def test_current_plan_is_checked_and_says_nothing_of_an_empty_log(run_cli: RunCl
 
 def log(home: Path, entries: list[tuple[str, float]]) -> None:
     with store.connect(home) as db:
-        db.executemany("INSERT INTO log_entries (day, hours) VALUES (?, ?)", entries)
+        db.executemany(
+            "INSERT INTO log_entries (day, minutes) VALUES (?, ?)",
+            [(day, round(hours * 60)) for day, hours in entries],
+        )
 
 
 def test_logged_hours_are_compared_up_to_today(run_cli: RunCli, npqplan_home: Path) -> None:
@@ -292,7 +295,9 @@ def test_today_comes_from_the_environment_too(run_cli: RunCli, npqplan_home: Pat
     assert json.loads(result.stdout)["progress"] == {
         "today": "2024-10-18",
         "logged_hours": 11,
+        "logged_minutes": 660,
         "planned_hours": 11.5,
+        "planned_minutes": 690,
         "term_weeks": 7,
         "target_hours": [7, 14],
         "against_target": "within",

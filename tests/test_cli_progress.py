@@ -171,14 +171,14 @@ def test_the_log_lists_exports_and_undoes_entries(npqel: RunCli) -> None:
     npqel("log", "0.25", env=TODAY)
     exported = npqel("log", "--export", "csv")
     assert exported.stdout == (
-        "id,date,hours,component,note\n"
-        '1,2024-11-12,1.5,Learning journal,"a, b"\n'
-        "2,2025-01-20,0.25,,\n"
+        "id,date,hours,minutes,component,note\n"
+        '1,2024-11-12,1.5,90,Learning journal,"a, b"\n'
+        "2,2025-01-20,0.25,15,,\n"
     )
     listed = npqel("log", "--list")
     assert [line.split() for line in listed.stdout.splitlines()[2:4]] == [
-        ["1", "Tue", "12", "Nov", "2024", "1.5", "Learning", "journal", "a,", "b"],
-        ["2", "Mon", "20", "Jan", "2025", "0.25"],
+        ["1", "Tue", "12", "Nov", "2024", "1.5", "h", "Learning", "journal", "a,", "b"],
+        ["2", "Mon", "20", "Jan", "2025", "0.25", "h"],
     ]
     undone = npqel("log", "--undo", "1")
     assert undone.stdout == "removed entry 1: 1.5 h of Learning journal on Tue 12 Nov 2024\n"
@@ -233,10 +233,10 @@ def test_replan_saves_only_when_the_answer_is_yes(
 # -- bad input: one line, exit 2, the store untouched --------------------------------------------
 
 BAD_INPUT = [
-    (("log", "-1"), {}, "HOURS -1: log more than 0 hours"),
-    (("log", "0"), {}, "HOURS 0: log more than 0 hours"),
-    (("log", "abc"), {}, "HOURS 'abc': give a number of hours, like 1.5"),
-    (("log", "25"), {}, "HOURS 25: a day has only 24 hours"),
+    (("log", "-1"), {}, "TIME '-1': give how long you studied, like 50m, 1h20"),
+    (("log", "0"), {}, "TIME 0: log at least one minute"),
+    (("log", "abc"), {}, "TIME 'abc': give how long you studied, like 50m, 1h20"),
+    (("log", "25"), {}, "TIME 25: a day has only 24 hours"),
     (
         ("log", "5", "--on", "2024-09-04"),
         {},
@@ -259,9 +259,9 @@ BAD_INPUT = [
     (("log", "1"), {"NPQPLAN_TODAY": "20/01/2025"}, "NPQPLAN_TODAY '20/01/2025': write a date"),
     (("log", "--undo", "99"), {}, "--undo 99: no such entry; see 'npqplan log --list'"),
     (("log", "--undo", "first"), {}, "--undo 'first': give an entry id"),
-    (("log", "1", "--list"), {}, "give HOURS to log, or one of --list, --undo ID or --export csv"),
+    (("log", "1", "--list"), {}, "give TIME to log, or one of --list, --undo ID or --export csv"),
     (("log", "--export", "xlsx"), {}, "Invalid value for '--export': 'xlsx' is not one of 'csv'."),
-    (("log", "--list", "--on", "2024-09-04"), {}, "--on, --component and --note go with HOURS"),
+    (("log", "--list", "--on", "2024-09-04"), {}, "--on, --component and --note go with TIME"),
     (("status", "--format", "xml"), {}, "'--format': 'xml' is not one of 'table', 'json'."),
     (
         ("replan", "--today", "2025-10-06"),
@@ -343,7 +343,7 @@ HOLD_A_WRITE = """
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
 db.execute("BEGIN IMMEDIATE")
-db.execute("INSERT INTO log_entries (day, hours, note) VALUES ('2024-09-11', 1, 'killed')")
+db.execute("INSERT INTO log_entries (day, minutes, note) VALUES ('2024-09-11', 60, 'killed')")
 print("holding", flush=True)
 time.sleep(60)
 """

@@ -28,10 +28,12 @@ import icalendar
 import pytest
 from ical.calendar_stream import IcsCalendarStream
 
-from npqplan import ics
+from npqplan import ics, loader
 from npqplan import request as planning
 from npqplan.cli import options
+from npqplan.errors import ProgrammeNotFoundError
 from npqplan.plan import Plan
+from npqplan.render.words import for_people, source_titles
 from npqplan.request import PlanRequest
 from tests.conftest import PROGRAMMES
 
@@ -81,8 +83,17 @@ def export(
         key=key_of(plan),
         generated_at=clock,
         previous=previous,
-        options=ics.ExportOptions(reminder=reminder),
+        options=ics.ExportOptions(reminder=reminder, source_titles=titles_of(plan.programme_id)),
     )
+
+
+@functools.cache
+def titles_of(programme: str) -> dict[str, str]:
+    """The cited documents' titles of a bundled programme; a test's own file cites none."""
+    try:
+        return source_titles(loader.find_programme(programme, None).programme)
+    except ProgrammeNotFoundError:
+        return {}
 
 
 # -- what the plan says each reader should see ----------------------------------------------
@@ -697,7 +708,7 @@ def test_awkward_names_survive_escaping_and_folding() -> None:
     provider = "Prifysgol Caerdydd; Café, Crème\\Brûlée & Co"
     assert all(provider in str(e["DESCRIPTION"]) for e in by_icalendar.values())
     reading = next(s for s in plan.sessions if s.component.startswith("Reading"))
-    assert 'guide.txt: "Reading, notes; and reflection\nfor 3 hours: “curly” quotes"' in str(
+    assert '"Reading, notes; and reflection\nfor 3 hours: “curly” quotes"' in str(
         by_icalendar[ics.session_uid(key, reading)]["DESCRIPTION"]
     )
 
@@ -713,7 +724,8 @@ def test_events_carry_what_to_do_hours_term_provenance_and_kind() -> None:
         "Component: Residential event (residential, in-person)\n"
         "Hours: 10\n"
         "Term: Term one\n"
-        'Where the hours come from: 001_a9c5be8e63e2da26.txt: "Residential event for 10 hours"; '
+        "Where the hours come from: UCL Centre for Educational Leadership NPQEL page (summary and "
+        'route map): "Residential event for 10 hours"; '
         "assumed: 2 days: the summary gives 4 days for its 2 residentials\n"
         "Programme: NPQ Executive Leadership (UCL), UCL Centre for Educational Leadership"
     )
@@ -725,7 +737,9 @@ def test_events_carry_what_to_do_hours_term_provenance_and_kind() -> None:
         assert f"Hours: {session.hours:g}\n" in str(event["DESCRIPTION"])
         assert f"Term: {session.term}\n" in str(event["DESCRIPTION"])
         assert session.provenance
-        assert session.provenance in str(event["DESCRIPTION"])
+        # The source by its title, as people can look it up, never by our file's name.
+        told = for_people(session.provenance, titles_of("npqel"), every_name=True)
+        assert told in str(event["DESCRIPTION"])
         assert event.decoded("DTSTAMP") == CLOCK
     summaries = {ics.summary(s).split(":")[0] for s in plan.sessions}
     assert summaries == {"Join online", "Attend", "Complete", "Write", "Work on", "Study"}

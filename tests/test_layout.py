@@ -15,7 +15,7 @@ ENGINE = tuple(
 )
 CORE = (
     "schema", "loader", "calendar", "plan", "checks", "hours", "progress", "cohort",
-    "estimates", "backtest", *ENGINE,
+    "estimates", "backtest", "agenda", *ENGINE,
 )  # fmt: skip
 LONGEST_ENGINE_MODULE = 300
 EDGE_LIBRARIES = {"typer", "rich", "sqlite3", "json"}

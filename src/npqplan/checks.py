@@ -75,10 +75,12 @@ def _problems(
         busy[stretch.day].append(stretch)
     # What of each component is still to come from each of its sittings on: only the last
     # piece of a component may be shorter than the shortest sitting.
+    # (Fixed sessions are not pieces the engine cut: a crumb before one is still the last.)
     still_to_come: dict[tuple[str, str], int] = defaultdict(int)
     left: dict[int, int] = {}
     for session in reversed(plan.sessions):
-        still_to_come[session.term, session.component] += session.minutes
+        if not session.fixed:
+            still_to_come[session.term, session.component] += session.minutes
         left[id(session)] = still_to_come[session.term, session.component]
     for week in plan.weeks:
         for session in week.sessions:

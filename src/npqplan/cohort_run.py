@@ -22,6 +22,7 @@ from npqplan.calendar import SchoolCalendar, build_calendar
 from npqplan.cohort import Outcome, Participant, Roster, outcome_of, parse_roster
 from npqplan.errors import InvalidFileError, NpqplanError, RequestValueError, Stopped
 from npqplan.loader import ProgrammeEntry, find_programme
+from npqplan.render.words import source_titles
 from npqplan.request import (
     PlanRequest,
     bank_holidays,
@@ -209,7 +210,10 @@ def _plan_one(settings: Settings, participant: Participant) -> Outcome:
     calendar = _calendar(request, entry, start, settings.cache_dir)
     plan = plan_with(request, entry, calendar, cohort).plan
     exported = ics.export_calendar(
-        plan, key=ics.plan_key(plan.programme_id, start), generated_at=settings.generated_at
+        plan,
+        key=ics.plan_key(plan.programme_id, start),
+        generated_at=settings.generated_at,
+        options=ics.ExportOptions(source_titles=source_titles(entry.programme)),
     )
     write_new(settings.folder / f"{participant.id}.ics", exported.data)
     write_new(settings.folder / f"{participant.id}.json", formats.plan_json(plan).encode("utf-8"))

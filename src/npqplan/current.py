@@ -100,6 +100,7 @@ def plans(state_dir: Path, user_dir: Path | None, cache_dir: Path | None) -> Cur
                 stored.done,
                 stored.today,
                 scheduled.preferences,
+                stored.missed,
             )
     except ScheduleError as error:
         raise StateError(
@@ -123,6 +124,16 @@ def moved_sessions(before: Plan, after: Plan) -> int:
     found = {s.identity: (s.day, s.start, s.minutes) for s in after.sessions}
     return sum(where.get(key) != value for key, value in found.items()) + len(
         where.keys() - found.keys()
+    )
+
+
+def marked_missed(state_dir: Path, plan: Plan) -> frozenset[str]:
+    """Identities of this plan's sessions the person marked missed (`npqplan missed`)."""
+    prefix = f"{plan.programme_id}/"
+    return frozenset(
+        key.removeprefix(prefix)
+        for key in store.missed_sessions(state_dir)
+        if key.startswith(prefix)
     )
 
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from npqplan.agenda import Agenda, SessionState
 from npqplan.backtest import Backtest
-from npqplan.cohort import Candidate, CohortReport, UnsureCalendar
 from npqplan.hours import HoursReport
+from npqplan.loader import ProgrammeEntry
 from npqplan.plan import Plan, Session, Week
 from npqplan.progress import ENGAGEMENT_THRESHOLD, LogEntry, ProgressReport
 from npqplan.render.words import (
@@ -23,6 +26,10 @@ from npqplan.render.words import (
     round_hours,
     unsure_years_text,
 )
+from npqplan.schema import Programme, TermDatesFile
+
+if TYPE_CHECKING:
+    from npqplan.cohort import Candidate, CohortReport, UnsureCalendar
 
 
 def json_hours(value: float) -> float | int:
@@ -117,6 +124,26 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
     }
 
 
+def agenda_dict(agenda: Agenda) -> dict[str, Any]:
+    """`npqplan today` and `week`: each session with the number done and missed take."""
+    return {
+        "today": agenda.today.isoformat(),
+        "day": agenda.day.isoformat() if agenda.day else None,
+        "week_start": agenda.week_start.isoformat(),
+        "week_label": agenda.week_label,
+        "minutes": agenda.minutes,
+        **{f"{state.name.lower()}_minutes": agenda.minutes_in(state) for state in SessionState},
+        "sessions": [
+            {"number": item.number, "state": item.state.value, **session_dict(item.session)}
+            for item in agenda.items
+        ],
+    }
+
+
+def agenda_json(agenda: Agenda) -> str:
+    return json.dumps(agenda_dict(agenda), indent=2, ensure_ascii=False) + "\n"
+
+
 def plan_json(plan: Plan) -> str:
     return json.dumps(plan_dict(plan), indent=2, ensure_ascii=False) + "\n"
 
@@ -133,6 +160,7 @@ CSV_COLUMNS = (
     "kind",
     "term",
     "hours",
+    "minutes",
     "fixed",
 )
 
@@ -153,6 +181,7 @@ def plan_csv(plan: Plan) -> str:
                 session.kind.value,
                 session.term,
                 hours_text(session.hours),
+                session.minutes,
                 "yes" if session.fixed else "no",
             ]
             for week in plan.weeks
@@ -258,7 +287,9 @@ def hours_report_dict(report: HoursReport) -> dict[str, Any]:
         data["progress"] = {
             "today": progress.today.isoformat(),
             "logged_hours": json_hours(progress.logged),
+            "logged_minutes": round(progress.logged * 60),
             "planned_hours": json_hours(progress.planned),
+            "planned_minutes": round(progress.planned * 60),
             "term_weeks": progress.term_weeks,
             "target_hours": [json_hours(h) for h in progress.target_range],
             "against_target": progress.against_target.value,
@@ -285,7 +316,10 @@ def status_dict(plan: Plan, report: ProgressReport) -> dict[str, Any]:
         "provisional_years": list(plan.provisional_years),
         "replanned_on": report.replanned_on.isoformat() if report.replanned_on else None,
         "done_hours": round_hours(report.done_hours),
+        "done_minutes": round(report.done_hours * 60),
         "planned_hours_to_date": round_hours(report.planned_hours_to_date),
+        "planned_minutes_to_date": round(report.planned_hours_to_date * 60),
+        "behind_minutes": round(report.behind_hours * 60),
         "total_hours": round_hours(report.total_hours),
         "behind_hours": round_hours(report.behind_hours),
         "ahead_hours": round_hours(report.ahead_hours),
@@ -341,7 +375,7 @@ def status_json(plan: Plan, report: ProgressReport) -> str:
 
 # -- the log ----------------------------------------------------------------------------------
 
-LOG_CSV_COLUMNS = ("id", "date", "hours", "component", "note")
+LOG_CSV_COLUMNS = ("id", "date", "hours", "minutes", "component", "note")
 
 
 def log_csv(entries: Sequence[LogEntry]) -> str:
@@ -352,6 +386,7 @@ def log_csv(entries: Sequence[LogEntry]) -> str:
                 entry.id,
                 entry.day.isoformat(),
                 hours_text(entry.hours),
+                entry.minutes,
                 entry.component or "",
                 entry.note or "",
             ]
@@ -597,3 +632,134 @@ def backtest_markdown(result: Backtest) -> str:
         f"{max(s.worst_holiday_shift for s in result.scores)} |"
     )
     return "\n".join(lines) + "\n"
+
+
+# -- one JSON formatter for every listing command ------------------------------------------------
+
+_LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?::(?P<column>\d+))?: (?P<message>.*)$")
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What `validate` found in one file: its kind and a summary, or its located problems."""
+
+    file: str
+    kind: str | None
+    summary: str | None = None
+    note: str | None = None
+    problems: tuple[str, ...] = ()
+
+
+def _problem(line: str) -> dict[str, Any]:
+    located = _LOCATED.match(line)
+    if located is None:
+        return {"line": None, "column": None, "message": line}
+    column = located["column"]
+    return {
+        "line": int(located["line"]),
+        "column": None if column is None else int(column),
+        "message": located["message"],
+    }
+
+
+def _document(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+class JsonFormatter:
+    """Every listing command's JSON, one method per thing shown, each a whole document; chosen
+    once per command in place of the table formatter (see render/formatter.py)."""
+
+    def programmes(self, entries: Sequence[ProgrammeEntry]) -> str:
+        return _document(
+            [
+                {
+                    "id": entry.programme.id,
+                    "title": entry.programme.title,
+                    "qualification": entry.programme.qualification.value,
+                    "provider": entry.programme.provider,
+                    "months": entry.programme.duration_months,
+                    "total_hours": json_hours(round_hours(entry.programme.total_hours)),
+                    "total_minutes": round(entry.programme.total_hours * 60),
+                    "plus_sessions_the_calendar_counts": bool(entry.programme.cadenced()),
+                    "origin": entry.origin,
+                }
+                for entry in entries
+            ]
+        )
+
+    def programme(self, programme: Programme, scheduled: HoursReport | None = None) -> str:
+        data = programme.model_dump(mode="json", exclude_none=True)
+        data["total_hours"] = json_hours(round_hours(programme.total_hours))
+        data["total_minutes"] = round(programme.total_hours * 60)
+        data["scheduled"] = (
+            None
+            if scheduled is None
+            else {
+                "start": scheduled.plan.start.isoformat(),
+                "calendar": scheduled.plan.calendar_name,
+                "total_minutes": scheduled.plan.total_minutes,
+                "route_map_minutes": round(scheduled.route_map_hours * 60),
+                "assessment_minutes": round(scheduled.assessment_hours * 60),
+            }
+        )
+        return _document(data)
+
+    def calendars(self, calendars: Sequence[TermDatesFile], measured: Backtest) -> str:
+        """Each calendar, with how often an estimate of each of its published years, made
+        without it, was right (the backtest the table's caption sums up)."""
+        right: dict[str, dict[str, float]] = {}
+        for score in measured.scores:
+            right.setdefault(score.council, {})[score.year] = round(score.percent, 1)
+        return _document(
+            [
+                {
+                    "id": dates.id,
+                    "name": dates.name,
+                    "area": dates.area,
+                    "years": [year.year for year in dates.years],
+                    "provisional": [year.year for year in dates.years if year.provisional],
+                    "estimate_percent_of_days_right": right.get(dates.name, {}),
+                }
+                for dates in calendars
+            ]
+        )
+
+    def calendar(self, dates: TermDatesFile, not_understood: Sequence[str] = ()) -> str:
+        data = dates.model_dump(mode="json", exclude_none=True)
+        data["not_understood"] = list(not_understood)
+        return _document(data)
+
+    def validation(self, results: Sequence[Validation]) -> str:
+        return _document(
+            [
+                {
+                    "file": result.file,
+                    "ok": not result.problems,
+                    "kind": result.kind,
+                    "summary": result.summary,
+                    "note": result.note,
+                    "errors": [_problem(line) for line in result.problems],
+                }
+                for result in results
+            ]
+        )
+
+    def log(self, entries: Sequence[LogEntry]) -> str:
+        return _document(
+            [
+                {
+                    "id": entry.id,
+                    "date": entry.day.isoformat(),
+                    "minutes": entry.minutes,
+                    "hours": json_hours(round_hours(entry.hours)),
+                    "component": entry.component,
+                    "note": entry.note,
+                    "session": entry.session,
+                }
+                for entry in entries
+            ]
+        )
+
+    def agenda(self, agenda: Agenda) -> str:
+        return agenda_json(agenda)

@@ -310,3 +310,33 @@ def _weekdays(session: Session) -> list[date]:
     span = (session.end_date - session.day).days + 1
     days = (session.day + timedelta(days=offset) for offset in range(span))
     return [day for day in days if day.weekday() < 5]
+
+
+@dataclass(frozen=True)
+class Filling:
+    """Weeks that hold the same components: `day_events` those of them that take a school day.
+    An empty `components` is weeks with nothing planned."""
+
+    components: tuple[str, ...]
+    day_events: tuple[str, ...]
+    weeks: int
+    # Each component's minutes in one of these weeks, when it is the same in all of them.
+    minutes: tuple[int | None, ...]
+
+
+def what_fills(weeks: Sequence[Week]) -> tuple[Filling, ...]:
+    """Why weeks are outside the band: the weeks grouped by what they hold, the largest group
+    first (weeks with a day event grouped by their day events alone, since those decide it)."""
+    groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Week]] = {}
+    for week in weeks:
+        days = tuple(dict.fromkeys(s.component for s in week.sessions if is_day_event(s)))
+        names = days or tuple(dict.fromkeys(s.component for s in week.sessions))
+        groups.setdefault((names, days), []).append(week)
+    fillings = []
+    for (names, days), members in groups.items():
+        per_week = []
+        for name in names:
+            each = {sum(s.minutes for s in w.sessions if s.component == name) for w in members}
+            per_week.append(each.pop() if len(each) == 1 else None)
+        fillings.append(Filling(names, days, len(members), tuple(per_week)))
+    return tuple(sorted(fillings, key=lambda f: (-f.weeks, f.components)))

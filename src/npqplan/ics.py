@@ -11,15 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
 
 from npqplan.plan import ExportedEvent, Plan, Session
-from npqplan.render.words import hours_text, unsure_years_text
+from npqplan.render.words import for_people, hours_text, unsure_years_text
 from npqplan.schema import ComponentKind, Delivery, IfMissed
 
 TZID = "Europe/London"
@@ -43,6 +43,8 @@ _CATCH_UP_OFFER = {IfMissed.RECORDING: "recording", IfMissed.MATERIALS: "materia
 @dataclass(frozen=True)
 class ExportOptions:
     reminder: timedelta | None = None
+    # Each cited document's name -> its title, so an event names a source, never our file.
+    source_titles: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def summary(session: Session) -> str:
     return f"{verb}: {session.component}"
 
 
-def description(plan: Plan, session: Session) -> str:
+def description(plan: Plan, session: Session, titles: Mapping[str, str] | None = None) -> str:
     how = "catch-up, self-study" if session.catch_up else session.delivery.value
     lines = [
         f"Component: {session.component} ({session.kind.value}, {how})",
@@ -91,7 +93,9 @@ def description(plan: Plan, session: Session) -> str:
     if session.fixed:
         lines.append("Date: fixed by the provider or cohort")
     if session.provenance:
-        lines.append(f"Where the hours come from: {session.provenance}")
+        lines.append(
+            f"Where the hours come from: {for_people(session.provenance, titles, every_name=True)}"
+        )
     lines.append(f"Programme: {plan.title}, {plan.provider}")
     return "\n".join(lines)
 
@@ -210,7 +214,7 @@ def _content(plan: Plan, session: Session, cancelled: bool, options: ExportOptio
             "start": begin.isoformat(),
             "end": finish.isoformat(),
             "summary": summary(session),
-            "description": description(plan, session),
+            "description": description(plan, session, options.source_titles),
             "categories": [session.kind.value],
             "location": session.location,
             "cancelled": cancelled,
@@ -255,7 +259,7 @@ def _vevent(
     vevent.add("dtend", finish)
     title = summary(session)
     vevent.add("summary", f"Cancelled: {title}" if event.cancelled else title)
-    text = description(plan, session)
+    text = description(plan, session, options.source_titles)
     if event.cancelled:
         text = "No longer in your plan: npqplan re-planned this session away.\n" + text
     vevent.add("description", text)

@@ -23,7 +23,9 @@ from pydantic import BaseModel, ValidationError
 from npqplan.cache import ParseCache
 from npqplan.errors import InvalidFileError, ProgrammeNotFoundError
 from npqplan.schema import PROGRAMME_ID_PATTERN, CohortFile, Programme, TermDatesFile
-from npqplan.yamlfile import DataPath, LocatedData, parse_yaml, read_text
+
+if typing.TYPE_CHECKING:
+    from npqplan.yamlfile import DataPath, LocatedData
 
 MAX_REPORTED_ERRORS = 50
 _ID = re.compile(PROGRAMME_ID_PATTERN)
@@ -64,6 +66,9 @@ def load_file(
         stored = cache.lookup(kind, path)
         if stored is not None:
             return stored
+    # PyYAML is imported only here: a parse-cache hit never needs it.
+    from npqplan.yamlfile import parse_yaml, read_text
+
     text = read_text(path, shown)
     value = _validated(parse_yaml(text, shown), kind, shown)
     if cache is not None:
@@ -74,6 +79,8 @@ def load_file(
 def load_any(path: Path, *, display: str | None = None) -> Programme | TermDatesFile | CohortFile:
     """Read a file of whichever kind it is: term dates name `years`, cohort dates name
     `sessions` or `assessment_start` and no `id`, and anything else is read as a programme."""
+    from npqplan.yamlfile import parse_yaml, read_text
+
     shown = display or str(path)
     located = parse_yaml(read_text(path, shown), shown)
     data = located.data if isinstance(located.data, dict) else {}

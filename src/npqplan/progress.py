@@ -21,17 +21,19 @@ SUGGEST_FROM = 0.75
 
 @dataclass(frozen=True)
 class LogEntry:
-    """Study someone did: hours on a day, optionally against one component of the plan."""
+    """Study someone did: minutes on a day, optionally against one component of the plan, and
+    against one session of it when the session was ticked off (`session` is its key)."""
 
     id: int
     day: date
-    hours: float
+    minutes: int
     component: str | None
     note: str | None
+    session: str | None = None
 
     @property
-    def minutes(self) -> int:
-        return round(self.hours * 60)
+    def hours(self) -> float:
+        return self.minutes / 60
 
 
 def component_names(plan: Plan) -> list[str]:
@@ -40,12 +42,22 @@ def component_names(plan: Plan) -> list[str]:
 
 
 def match_component(text: str, plan: Plan) -> str:
-    """The plan's own spelling of a component named in any case, or a did-you-mean error."""
+    """The plan's component named in any case by its whole name or any part of it found in
+    only one component; an ambiguous part gets the components it names, an unknown one the
+    nearest name (did you mean) and the list."""
     names = component_names(plan)
     wanted = text.strip().casefold()
     for name in names:
         if name.casefold() == wanted:
             return name
+    containing = [name for name in names if wanted and wanted in name.casefold()]
+    if len(containing) == 1:
+        return containing[0]
+    if containing:
+        raise UsageError(
+            f"{text!r} is part of {len(containing)} components: "
+            f"{', '.join(repr(name) for name in containing)}; give more of the name"
+        )
     scored = [(_likeness(wanted, name), name) for name in names]
     best = max(scored, key=lambda pair: pair[0], default=(0.0, ""))
     hint = f"did you mean {best[1]!r}? " if best[0] >= SUGGEST_FROM else ""
@@ -210,6 +222,7 @@ def progress(
     entries: Sequence[LogEntry],
     today: date,
     replanned_on: date | None = None,
+    marked_missed: frozenset[str] = frozenset(),
 ) -> ProgressReport:
     """The figures `npqplan status` shows, from the current plan and the log.
 
@@ -251,7 +264,7 @@ def progress(
         next_sessions=tuple(
             s for s in plan.sessions if today <= s.day < today + timedelta(days=NEXT_DAYS)
         ),
-        missed_events=tuple(missed_events(plan.sessions, done, today)),
+        missed_events=tuple(missed_events(plan.sessions, done, today, marked_missed)),
         replanned_on=replanned_on,
         live_engagement=_share_covered(scheduled, done, today, live=True),
         self_directed_engagement=_share_covered(scheduled, done, today, live=False),

@@ -37,7 +37,6 @@ from npqplan.plan import (
 )
 from npqplan.scheduling import FixedDates, build_plan, plan_span
 from npqplan.schema import FIRST_YEAR, LAST_YEAR, CohortFile, Programme, TermDatesFile
-from npqplan.schoolics import read_school_calendar
 
 DEFAULT_CALENDAR = "kent"
 CALENDAR_FILE_SUFFIXES = (".ics", ".ical", ".icalendar")
@@ -306,6 +305,9 @@ def load_term_dates(request: PlanRequest, cache: caches.ParseCache | None) -> Te
     if request.terms_file:
         path = Path(request.terms_file)
         if path.suffix.lower() in CALENDAR_FILE_SUFFIXES:
+            # icalendar is imported only for a school's own .ics, not for every plan.
+            from npqplan.schoolics import read_school_calendar
+
             return read_school_calendar(path).term_dates
         return load_file(path, TermDatesFile, cache=cache)
     return load_file(bundled_calendar_path(request.calendar), TermDatesFile, cache=cache)

@@ -20,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     model_validator,
 )
 
@@ -165,7 +166,11 @@ def _placement(value: str) -> str:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_supported_year)]
-ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+# Written back as it is read ("15:30", not pydantic's "15:30:00"), so that a parse-cache entry
+# validates again when it is read back.
+ClockTime = Annotated[
+    time, BeforeValidator(_clock_time), PlainSerializer(lambda value: f"{value:%H:%M}", str)
+]
 Hours = Annotated[
     float,
     Field(strict=True, gt=0, le=MAX_COMPONENT_HOURS, allow_inf_nan=False),

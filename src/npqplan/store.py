@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
@@ -23,6 +23,7 @@ from typing import Any
 from npqplan.errors import StateError, UsageError
 from npqplan.plan import BusyCalendarRead, ExportedEvent, Plan, Session, Week
 from npqplan.progress import LogEntry
+from npqplan.render.words import duration_text
 from npqplan.request import PlanRequest
 from npqplan.schema import ComponentKind, Delivery, IfMissed
 from npqplan.syncstate import Pin, SyncedEvent
@@ -93,6 +94,31 @@ MIGRATIONS: tuple[str, ...] = (
         day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
         time TEXT,
         PRIMARY KEY (programme, start, identity)
+    );
+    """,
+    # The log in whole minutes (a 50-minute module is 50, not 0.83 h), each entry maybe linked
+    # to the session it ticked off; and the sessions marked missed. The old table is copied,
+    # its ids and its AUTOINCREMENT counter kept, so an undone id is never given out again.
+    """
+    CREATE TABLE log_entries_v3 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        minutes INTEGER NOT NULL CHECK (minutes > 0 AND minutes <= 1440),
+        component TEXT,
+        note TEXT,
+        session TEXT UNIQUE
+    );
+    INSERT INTO log_entries_v3 (id, day, minutes, component, note)
+        SELECT id, day, CAST(round(hours * 60) AS INTEGER), component, note FROM log_entries;
+    DELETE FROM sqlite_sequence WHERE name = 'log_entries_v3';
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'log_entries_v3', seq FROM sqlite_sequence WHERE name = 'log_entries';
+    DROP TABLE log_entries;
+    ALTER TABLE log_entries_v3 RENAME TO log_entries;
+    CREATE INDEX log_entries_day ON log_entries (day);
+    CREATE TABLE missed_sessions (
+        session TEXT PRIMARY KEY,
+        day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
     );
     """,
 )
@@ -301,40 +327,56 @@ _REQUEST_TYPES: dict[str, type | tuple[type, ...]] = {
 
 # -- the study log ----------------------------------------------------------------------------
 
-MAX_HOURS_PER_DAY = 24.0
+MAX_MINUTES_PER_DAY = 24 * 60
+_ENTRY_COLUMNS = "id, day, minutes, component, note, session"
+
+
+def _check_day_total(db: sqlite3.Connection, day: date, minutes: int) -> None:
+    row = db.execute(
+        "SELECT COALESCE(SUM(minutes), 0) FROM log_entries WHERE day = ?", (day.isoformat(),)
+    ).fetchone()
+    already = int(row[0])
+    if already + minutes > MAX_MINUTES_PER_DAY:
+        raise UsageError(
+            f"{day.isoformat()} already has {duration_text(already)} logged; another "
+            f"{duration_text(minutes)} would make more than 24 h in one day"
+        )
+
+
+def _insert(
+    db: sqlite3.Connection,
+    day: date,
+    minutes: int,
+    component: str | None,
+    note: str | None,
+    session: str | None,
+) -> LogEntry:
+    _check_day_total(db, day, minutes)
+    cursor = db.execute(
+        "INSERT INTO log_entries (day, minutes, component, note, session) VALUES (?, ?, ?, ?, ?)",
+        (day.isoformat(), minutes, component, note, session),
+    )
+    assert cursor.lastrowid is not None
+    return LogEntry(cursor.lastrowid, day, minutes, component, note, session)
 
 
 def add_entry(
-    state_dir: Path, day: date, hours: float, component: str | None, note: str | None
+    state_dir: Path, day: date, minutes: int, component: str | None, note: str | None
 ) -> LogEntry:
     """Insert one entry; the day's total is checked inside the same write transaction."""
     with connect(state_dir) as db, transaction(db):
-        row = db.execute(
-            "SELECT COALESCE(SUM(hours), 0) FROM log_entries WHERE day = ?", (day.isoformat(),)
-        ).fetchone()
-        already = float(row[0])
-        if already + hours > MAX_HOURS_PER_DAY:
-            raise UsageError(
-                f"{day.isoformat()} already has {already:g} h logged; another {hours:g} h "
-                f"would make more than {MAX_HOURS_PER_DAY:g} h in one day"
-            )
-        cursor = db.execute(
-            "INSERT INTO log_entries (day, hours, component, note) VALUES (?, ?, ?, ?)",
-            (day.isoformat(), hours, component, note),
-        )
-        entry_id = cursor.lastrowid
-    assert entry_id is not None
-    return LogEntry(entry_id, day, hours, component, note)
+        return _insert(db, day, minutes, component, note, None)
 
 
 def _entry(row: Iterable[Any]) -> LogEntry:
-    entry_id, day, hours, component, note = row
+    entry_id, day, minutes, component, note, session = row
     return LogEntry(
         id=int(entry_id),
         day=date.fromisoformat(str(day)),
-        hours=float(hours),
+        minutes=int(minutes),
         component=None if component is None else str(component),
         note=None if note is None else str(note),
+        session=None if session is None else str(session),
     )
 
 
@@ -343,9 +385,7 @@ def log_entries(state_dir: Path) -> list[LogEntry]:
     if not exists(state_dir):
         return []
     with reading(state_dir) as db:
-        rows = db.execute(
-            "SELECT id, day, hours, component, note FROM log_entries ORDER BY day, id"
-        ).fetchall()
+        rows = db.execute(f"SELECT {_ENTRY_COLUMNS} FROM log_entries ORDER BY day, id").fetchall()
     try:
         return [_entry(row) for row in rows]
     except (ValueError, TypeError) as exc:
@@ -360,18 +400,98 @@ def logged_hours_by_day(state_dir: Path) -> dict[date, float]:
     return totals
 
 
+def _delete(db: sqlite3.Connection, where: str, value: object) -> LogEntry | None:
+    row = db.execute(
+        f"SELECT {_ENTRY_COLUMNS} FROM log_entries WHERE {where} = ?",
+        (value,),
+    ).fetchone()
+    if row is None:
+        return None
+    db.execute(f"DELETE FROM log_entries WHERE {where} = ?", (value,))
+    return _entry(row)
+
+
 def remove_entry(state_dir: Path, entry_id: int) -> LogEntry | None:
-    """Remove one entry and return it; None when there is no such entry."""
+    """Remove one entry and return it; None when there is no such entry. An entry that ticked
+    a session off goes with its tick: the session is to do again."""
     if not exists(state_dir):
         return None
     with connect(state_dir) as db, transaction(db):
+        return _delete(db, "id", entry_id)
+
+
+# -- ticked and missed sessions ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Marked:
+    """What marking one session did: whether anything changed, and the log entry it has, or had
+    (a miss removes a tick's entry); `unmissed` when a tick took a missed mark away."""
+
+    changed: bool
+    entry: LogEntry | None = None
+    unmissed: bool = False
+
+
+def mark_done(state_dir: Path, session: str, day: date, minutes: int, component: str) -> Marked:
+    """Tick a session off: one log entry of its minutes against its component, linked to it.
+    Ticking it again changes nothing; a missed mark on it goes, in the same transaction."""
+    with connect(state_dir) as db, transaction(db):
         row = db.execute(
-            "SELECT id, day, hours, component, note FROM log_entries WHERE id = ?", (entry_id,)
+            f"SELECT {_ENTRY_COLUMNS} FROM log_entries WHERE session = ?",
+            (session,),
         ).fetchone()
-        if row is None:
-            return None
-        db.execute("DELETE FROM log_entries WHERE id = ?", (entry_id,))
-    return _entry(row)
+        if row is not None:
+            return Marked(changed=False, entry=_entry(row))
+        unmissed = db.execute("DELETE FROM missed_sessions WHERE session = ?", (session,))
+        entry = _insert(db, day, minutes, component, None, session)
+        return Marked(changed=True, entry=entry, unmissed=unmissed.rowcount > 0)
+
+
+def unmark_done(state_dir: Path, session: str) -> Marked:
+    """Untick a session: its log entry goes; nothing changes when it was not ticked."""
+    if not exists(state_dir):
+        return Marked(changed=False)
+    with connect(state_dir) as db, transaction(db):
+        removed = _delete(db, "session", session)
+    return Marked(changed=removed is not None, entry=removed)
+
+
+def mark_missed(state_dir: Path, session: str, day: date) -> Marked:
+    """Mark a session missed (a tick on it goes, in the same transaction); again, no change."""
+    with connect(state_dir) as db, transaction(db):
+        already = db.execute(
+            "SELECT 1 FROM missed_sessions WHERE session = ?", (session,)
+        ).fetchone()
+        if already is not None:
+            return Marked(changed=False)
+        removed = _delete(db, "session", session)
+        db.execute(
+            "INSERT INTO missed_sessions (session, day) VALUES (?, ?)", (session, day.isoformat())
+        )
+    return Marked(changed=True, entry=removed)
+
+
+def unmark_missed(state_dir: Path, session: str) -> Marked:
+    if not exists(state_dir):
+        return Marked(changed=False)
+    with connect(state_dir) as db, transaction(db):
+        cursor = db.execute("DELETE FROM missed_sessions WHERE session = ?", (session,))
+    return Marked(changed=cursor.rowcount > 0)
+
+
+def missed_sessions(state_dir: Path) -> frozenset[str]:
+    """The keys (`agenda.session_key`) of every session marked missed, for views and re-plans."""
+    if not exists(state_dir):
+        return frozenset()
+    with reading(state_dir) as db:
+        rows = db.execute("SELECT session FROM missed_sessions").fetchall()
+    return frozenset(str(row[0]) for row in rows)
+
+
+def ticked_sessions(entries: Iterable[LogEntry]) -> frozenset[str]:
+    """The keys of the sessions these log entries ticked off."""
+    return frozenset(entry.session for entry in entries if entry.session is not None)
 
 
 # -- stored re-plans --------------------------------------------------------------------------
@@ -386,6 +506,8 @@ class StoredReplan:
     done: dict[str | None, int]
     inputs: dict[str, str]
     plan: Plan
+    # Identities of the sessions marked missed by then (`npqplan missed`).
+    missed: frozenset[str] = frozenset()
 
 
 def save_replan(
@@ -406,9 +528,28 @@ def save_replan(
                 replan.today.isoformat(),
                 encode_plan(replan.plan),
                 json.dumps(done, ensure_ascii=False),
-                json.dumps(replan.inputs, sort_keys=True),
+                json.dumps({**replan.inputs, MISSED_KEY: sorted(replan.missed)}, sort_keys=True),
             ),
         )
+
+
+# Kept beside the digests of a re-plan's inputs: the sessions marked missed when it was made.
+MISSED_KEY = "missed"
+
+
+def _stored_replan(row: Sequence[Any]) -> StoredReplan:
+    inputs = json.loads(str(row[3] or "{}"))
+    missed = inputs.pop(MISSED_KEY, [])
+    return StoredReplan(
+        today=date.fromisoformat(str(row[0])),
+        done={
+            (None if name is None else str(name)): int(minutes)
+            for name, minutes in json.loads(str(row[2]))
+        },
+        inputs={str(k): str(v) for k, v in inputs.items()},
+        plan=decode_plan(str(row[1])),
+        missed=frozenset(str(identity) for identity in missed),
+    )
 
 
 def _by_name(item: tuple[str | None, int]) -> str:
@@ -424,18 +565,7 @@ def stored_replans(state_dir: Path, request: PlanRequest) -> list[StoredReplan]:
             (request_json(request),),
         ).fetchall()
     try:
-        return [
-            StoredReplan(
-                today=date.fromisoformat(str(row[0])),
-                done={
-                    (None if name is None else str(name)): int(minutes)
-                    for name, minutes in json.loads(str(row[2]))
-                },
-                inputs={str(k): str(v) for k, v in json.loads(str(row[3] or "{}")).items()},
-                plan=decode_plan(str(row[1])),
-            )
-            for row in rows
-        ]
+        return [_stored_replan(row) for row in rows]
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise _damaged(state_dir, "a saved re-plan", exc) from None
 

@@ -97,7 +97,7 @@ def assert_keeps_the_rules(
     remaining: dict[int, int] = {}
     for session in reversed(plan.sessions):
         key = (session.term, session.component)
-        left[key] = left.get(key, 0) + session.minutes
+        left[key] = left.get(key, 0) + (0 if session.fixed else session.minutes)
         remaining[id(session)] = left[key]
     for session in plan.sessions:
         if session.fixed or session.all_day:

@@ -10,10 +10,11 @@ import typer
 from npqplan import paths
 from npqplan.backtest import backtest
 from npqplan.cache import ParseCache
-from npqplan.cli.output import stdout
+from npqplan.cli import completion, options
+from npqplan.cli.options import ReportFormat
+from npqplan.cli.output import formatter, present
 from npqplan.errors import RequestValueError, UsageError
 from npqplan.loader import load_file
-from npqplan.render import calendars as render
 from npqplan.request import (
     CALENDAR_FILE_SUFFIXES,
     bank_holidays,
@@ -21,7 +22,6 @@ from npqplan.request import (
     bundled_term_dates,
 )
 from npqplan.schema import TermDatesFile
-from npqplan.schoolics import read_school_calendar
 
 app = typer.Typer()
 calendars_app = typer.Typer(
@@ -31,7 +31,9 @@ app.add_typer(calendars_app, name="calendars")
 
 
 @calendars_app.callback()
-def calendars(ctx: typer.Context) -> None:
+def calendars(
+    ctx: typer.Context, output_format: options.ReportFormatOption = ReportFormat.TABLE
+) -> None:
     """List the council term dates npqplan ships for --calendar: council, area, years covered
     and provisional years; 'show NAME' gives one year by year with its sources.
 
@@ -42,12 +44,15 @@ def calendars(ctx: typer.Context) -> None:
     found = bundled_term_dates(ParseCache(paths.cache_dir()))
     years = [int(year.year[:4]) for dates in found for year in dates.years]
     holidays = bank_holidays(min(years), max(years) + 1, paths.cache_dir())
-    stdout.print(render.calendar_list(found, backtest(found, holidays)))
+    present(formatter(output_format).calendars(found, backtest(found, holidays)))
 
 
 @calendars_app.command(short_help="Show a calendar year by year, with its sources.")
 def show(
-    name: Annotated[str, typer.Argument(metavar="NAME", hidden=True)],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", hidden=True, autocompletion=completion.calendar_names)
+    ],
+    output_format: options.ReportFormatOption = ReportFormat.TABLE,
 ) -> None:
     """Show a calendar's terms and half-terms, year by year, with each year's source.
 
@@ -58,11 +63,13 @@ def show(
     Example: npqplan calendars show kent
     """
     if Path(name).suffix.lower() in CALENDAR_FILE_SUFFIXES:
+        from npqplan.schoolics import read_school_calendar
+
         read = read_school_calendar(Path(name))
-        stdout.print(render.calendar_detail(read.term_dates, read.not_understood))
+        present(formatter(output_format).calendar(read.term_dates, read.not_understood))
         return
     try:
         path = bundled_calendar_path(name)
     except RequestValueError as error:
         raise UsageError(f"no bundled calendar {error.message}") from None
-    stdout.print(render.calendar_detail(load_file(path, TermDatesFile)))
+    present(formatter(output_format).calendar(load_file(path, TermDatesFile)))

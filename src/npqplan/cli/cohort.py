@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 import typer
 
 from npqplan import cache as caches
-from npqplan import cohort_run, formats, paths
+from npqplan import formats, paths
 from npqplan.atomic import new_folder
 from npqplan.cli import options
 from npqplan.cli.options import PlanFormat
 from npqplan.cli.output import say, stderr, stdout
 from npqplan.cli.plan import export_time
-from npqplan.cohort import (
-    CohortReport,
-    Outcome,
-    candidate_dates,
-    cohort_report,
-    unsure_calendars,
-)
-from npqplan.cohort_run import Problem, Settings
 from npqplan.errors import EXIT_OUTSIDE_TARGET, RosterError
 from npqplan.loader import find_programme
-from npqplan.render.cohort import candidates_view, cohort_view, progress_bar
 from npqplan.request import load_cohort
+
+if TYPE_CHECKING:
+    from npqplan.cohort import CohortReport, Outcome
+    from npqplan.cohort_run import Problem
 
 app = typer.Typer(
     name="cohort",
@@ -52,6 +48,12 @@ def plan_command(
 
     Example: npqplan cohort plan roster.csv npqel --out cohort-2024
     """
+    # The process pool, rich.progress and the roster reader: only this command pays for them.
+    from npqplan import cohort_run
+    from npqplan.cohort import cohort_report
+    from npqplan.cohort_run import Problem, Settings
+    from npqplan.render.cohort import progress_bar
+
     cache_dir, user_dir = paths.cache_dir(), paths.user_programmes_dir()
     roster = cohort_run.read_roster(roster_file, str(roster_file))
     entry = find_programme(programme, user_dir, caches.ParseCache(cache_dir))
@@ -93,6 +95,8 @@ def plan_command(
 
 
 def _show(report: CohortReport, out: str, output_format: PlanFormat) -> None:
+    from npqplan.render.cohort import cohort_view
+
     if output_format is PlanFormat.TABLE:
         stdout.print(cohort_view(report, out, options.EVERYONE_HINT))
         return
@@ -117,6 +121,10 @@ def dates_command(
 
     Example: npqplan cohort dates roster.csv --days 2 --between 2025-01..2025-03
     """
+    from npqplan import cohort_run
+    from npqplan.cohort import candidate_dates, unsure_calendars
+    from npqplan.render.cohort import candidates_view
+
     first, last = options.month_span(between)
     cache_dir = paths.cache_dir()
     roster = cohort_run.read_roster(roster_file, str(roster_file))

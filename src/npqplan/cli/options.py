@@ -15,6 +15,8 @@ from typing import Annotated
 
 import typer
 
+from npqplan.agenda import WhichWeek
+from npqplan.cli import completion
 from npqplan.errors import RequestValueError, UsageError
 from npqplan.request import PlanRequest, check_request, parse_date
 
@@ -22,10 +24,21 @@ DEFAULTS = PlanRequest(programme="", start="")
 TODAY_ENV = "NPQPLAN_TODAY"
 MOST_STARTS = 60
 MOST_EVENT_MONTHS = 24
-MAX_LOGGED_HOURS = 24.0
+MAX_LOGGED_MINUTES = 24 * 60
 MAX_NOTE_LENGTH = 500
 LONGEST_REMINDER = timedelta(days=7)
-_HOURS = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_NUMBER = r"\d{1,4}(?:\.\d*)?|\.\d+"
+# How people write a length of time: 1.5 (hours), 1:20, 50m, 90 min, 1h20, 1 h 20 min, 2 hours.
+_DURATION = re.compile(
+    rf"""^(?:
+        (?P<clock_hours>\d{{1,2}}):(?P<clock_minutes>[0-5]\d)
+      | (?P<plain>{_NUMBER})
+      | (?:(?P<hours>{_NUMBER})\s*(?:h|hr|hrs|hour|hours))?
+        \s*(?:(?P<minutes>\d{{1,4}})\s*(?:m|min|mins|minute|minutes)?)?
+    )$""",
+    re.VERBOSE,
+)
+_DURATION_EXAMPLES = "like 50m, 1h20, 1:20, 1.5 (hours) or 90 min"
 _MONTHS = re.compile(r"^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$")
 _REMINDER = re.compile(r"^(?:(\d{1,3})d)?(?:(\d{1,3})h)?(?:(\d{1,4})m)?$")
 
@@ -67,7 +80,12 @@ class LogFormat(StrEnum):
 ProgrammeOrCurrent = Annotated[
     str | None,
     # Described in each command's help: typer would list it with a type name beside it.
-    typer.Argument(metavar="PROGRAMME", hidden=True, show_default=False),
+    typer.Argument(
+        metavar="PROGRAMME",
+        hidden=True,
+        show_default=False,
+        autocompletion=completion.programme_ids,
+    ),
 ]
 Programme = Annotated[
     str,
@@ -75,6 +93,7 @@ Programme = Annotated[
         metavar="PROGRAMME",
         help="A programme id (see 'npqplan list') or a YAML file.",
         show_default=False,
+        autocompletion=completion.programme_ids,
     ),
 ]
 Start = Annotated[
@@ -92,6 +111,7 @@ Calendar = Annotated[
         metavar="NAME",
         help=f"Bundled council term dates, like {DEFAULTS.calendar} (the default), birmingham "
         "or year-round; with --terms, the years your file lacks.",
+        autocompletion=completion.calendar_names,
     ),
 ]
 Terms = Annotated[
@@ -314,20 +334,25 @@ def month_span(text: str) -> tuple[date, date]:
     return first, after.replace(day=1) - timedelta(days=1)
 
 
-def logged_hours(text: str) -> float:
-    """Quarter hours above 0 and at most 24, written as a plain number like 1.5."""
+def logged_minutes(text: str) -> int:
+    """A length of study as people write it (see `_DURATION`), in whole minutes: above 0 and at
+    most a day. A plain number is hours, rounded to the minute, so 0.83 is 50 minutes."""
     if text.startswith("--"):
         raise UsageError(f"no such option: {text}; see 'npqplan log --help'")
-    if not _HOURS.match(text):
-        raise UsageError(f"HOURS {text!r}: give a number of hours, like 1.5")
-    hours = float(text)
-    if hours <= 0:
-        raise UsageError(f"HOURS {text}: log more than 0 hours")
-    if hours > MAX_LOGGED_HOURS:
-        raise UsageError(f"HOURS {text}: a day has only {MAX_LOGGED_HOURS:g} hours")
-    if round(hours * 4) != hours * 4:
-        raise UsageError(f"HOURS {text}: give quarter hours, like 0.25, 0.5 or 1.75")
-    return hours
+    match = _DURATION.match(text.strip().lower())
+    if match is None or not any(match.groupdict().values()):
+        raise UsageError(f"TIME {text!r}: give how long you studied, {_DURATION_EXAMPLES}")
+    parts = match.groupdict()
+    if parts["clock_hours"] is not None:
+        minutes = int(parts["clock_hours"]) * 60 + int(parts["clock_minutes"])
+    else:
+        hours = parts["plain"] or parts["hours"] or "0"
+        minutes = round(float(hours) * 60) + int(parts["minutes"] or 0)
+    if minutes <= 0:
+        raise UsageError(f"TIME {text}: log at least one minute")
+    if minutes > MAX_LOGGED_MINUTES:
+        raise UsageError(f"TIME {text}: a day has only 24 hours")
+    return minutes
 
 
 def note(text: str | None) -> str | None:
@@ -356,3 +381,45 @@ def reminder(text: str) -> timedelta:
         f"--remind {text!r}: write how long before each session, like 30m, 2h or 1d "
         "(at most 7 days)"
     )
+
+
+# -- today, week, done, missed ------------------------------------------------------------------
+
+SessionNumbers = Annotated[
+    list[str] | None,
+    # Described in each command's help: typer would list it with a type name beside it.
+    typer.Argument(metavar="N", hidden=True, show_default=False),
+]
+UndoMark = Annotated[bool, typer.Option("--undo", help="Take the mark off again.")]
+WeekChoice = Annotated[
+    WhichWeek,
+    typer.Option(
+        "--week",
+        help="Which week the numbers are from: this (default), last or next.",
+        case_sensitive=False,
+    ),
+]
+ALL_OF_TODAY = "today"
+
+
+def session_numbers(words: list[str] | None, command: str) -> list[int] | None:
+    """`2 3` -> [2, 3]; `today` -> None, for all of today's sessions."""
+    example = f"like: npqplan {command} 2, npqplan {command} 2 3 or npqplan {command} today"
+    if not words:
+        raise UsageError(f"give the numbers 'npqplan week' shows, {example}")
+    if [word.casefold() for word in words] == [ALL_OF_TODAY]:
+        return None
+    numbers = []
+    for word in words:
+        if word.startswith("--"):
+            raise UsageError(f"no such option: {word}; see 'npqplan {command} --help'")
+        if not word.isdigit() or len(word) > 4 or int(word) == 0:
+            raise UsageError(f"N {word!r}: give the numbers 'npqplan week' shows, {example}")
+        numbers.append(int(word))
+    return numbers
+
+
+WhichWeekArgument = Annotated[
+    WhichWeek,
+    typer.Argument(metavar="[WHICH]", show_default=False, case_sensitive=False, hidden=True),
+]

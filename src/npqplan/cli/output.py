@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console, RenderableType
+from rich.segment import Segment
 
 from npqplan.atomic import write_output
 from npqplan.errors import EXIT_OK
 
+if TYPE_CHECKING:
+    from npqplan.formats import JsonFormatter
+    from npqplan.render.formatter import TableFormatter
+
+# Spaces at the end of a line, before any style codes that close it.
+_TRAILING_SPACES = re.compile(r" +((?:\x1b\[[0-9;]*m)*)(?=\n|$)")
+
 
 class _Console(Console):
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        """What rich writes, without the spaces it pads a table's last column with: a line
+        ends where its text does (copied, diffed or read by a screen reader)."""
+        return _TRAILING_SPACES.sub(r"\1", super()._render_buffer(buffer))
+
     def on_broken_pipe(self) -> None:
         """The reader went away (`npqplan schedule | head`): rich points the output at nothing;
         end quietly, and with 0, since 1 means a check found the plan outside its target."""
@@ -45,3 +61,24 @@ def emit(text: str, output: str | None) -> None:
         return
     write_output(output, text.encode("utf-8"))
     say(f"wrote {output}")
+
+
+def formatter(choice: str) -> JsonFormatter | TableFormatter:
+    """The formatter for a --format value, picked once per command; imported only then, so a
+    command loads only the one it uses."""
+    if choice == "json":
+        from npqplan.formats import JsonFormatter
+
+        return JsonFormatter()
+    from npqplan.render.formatter import TableFormatter
+
+    return TableFormatter()
+
+
+def present(result: str | RenderableType) -> None:
+    """A formatter's result on standard output: text (JSON, lines) as it is, a renderable
+    through rich."""
+    if isinstance(result, str):
+        stdout.out(result, end="", highlight=False)
+    else:
+        stdout.print(result)

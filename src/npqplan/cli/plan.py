@@ -18,6 +18,7 @@ from npqplan.cli.output import emit, plain_text, say, stdout
 from npqplan.cli.state import current_plans
 from npqplan.errors import UsageError
 from npqplan.render.plan import plan_view
+from npqplan.render.words import source_titles
 from npqplan.request import PlannedProgramme, PlanRequest, make_plan, parse_start
 
 # Reproducible output (https://reproducible-builds.org/specs/source-date-epoch/): when set,
@@ -177,7 +178,9 @@ def export(
         key=key,
         generated_at=generated_at,
         previous=store.exported_events(state_dir, record),
-        options=ics.ExportOptions(reminder=reminder),
+        options=ics.ExportOptions(
+            reminder=reminder, source_titles=source_titles(planned.programme)
+        ),
     )
     store.remember_export(
         state_dir, record, result.events, write=lambda: write_output(ics_file, result.data)

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from npqplan import loader, paths
 from npqplan.cache import ParseCache
-from npqplan.cli.output import say, stdout
-from npqplan.errors import EXIT_BAD_INPUT, InvalidFileError
+from npqplan.cli import completion, options
+from npqplan.cli.options import ReportFormat
+from npqplan.cli.output import formatter, present, say
+from npqplan.errors import EXIT_BAD_INPUT, InvalidFileError, NpqplanError
+from npqplan.formats import Validation
 from npqplan.render import programmes as render
 from npqplan.schema import CohortFile, Qualification, TermDatesFile
 
+if TYPE_CHECKING:
+    from npqplan.hours import HoursReport
+
+REFERENCE_START = "2024-09"
 app = typer.Typer()
 
 
@@ -39,6 +46,7 @@ def list_programmes(
             help="Only providers whose name contains this, in any case.",
         ),
     ] = None,
+    output_format: options.ReportFormatOption = ReportFormat.TABLE,
 ) -> None:
     """List the bundled programmes and your own, grouped by qualification and provider.
 
@@ -51,10 +59,7 @@ def list_programmes(
         if (qualification is None or entry.programme.qualification is qualification)
         and (provider is None or provider.casefold() in entry.programme.provider.casefold())
     ]
-    if wanted or not found.entries:
-        stdout.print(render.programme_list(wanted))
-    else:
-        stdout.print("No programme matches; 'npqplan list' shows them all.")
+    present(formatter(output_format).programmes(wanted))
     for problem in found.skipped:
         say(f"warning: skipped {problem}")
 
@@ -63,8 +68,9 @@ def list_programmes(
 def show(
     programme: Annotated[
         str,
-        typer.Argument(metavar="PROGRAMME", hidden=True),
+        typer.Argument(metavar="PROGRAMME", hidden=True, autocompletion=completion.programme_ids),
     ],
+    output_format: options.ReportFormatOption = ReportFormat.TABLE,
 ) -> None:
     """Show a programme's terms, components, hours, sources and assumptions.
 
@@ -75,12 +81,14 @@ def show(
     entry = loader.find_programme(
         programme, paths.user_programmes_dir(), ParseCache(paths.cache_dir())
     )
-    stdout.print(render.programme_detail(entry.programme))
+    scheduled = _scheduled(programme)
+    present(formatter(output_format).programme(entry.programme, scheduled))
 
 
 @app.command(short_help="Check programme files.")
 def validate(
     files: Annotated[list[Path], typer.Argument(metavar="FILES", hidden=True)],
+    output_format: options.ReportFormatOption = ReportFormat.TABLE,
 ) -> None:
     """Check programme, term-dates and cohort files; 'ok' for each valid one, located errors
     otherwise.
@@ -89,29 +97,43 @@ def validate(
 
     Example: npqplan validate programmes/*.yaml my-school-terms.yaml
     """
-    failed = False
-    for file in files:
-        try:
-            value = loader.load_any(file)
-        except InvalidFileError as error:
-            failed = True
-            for line in error.lines():
+    results = [_validated(file) for file in files]
+    present(formatter(output_format).validation(results))
+    if output_format is not ReportFormat.JSON:
+        for result in results:
+            for line in result.problems:
                 say(line)
-            continue
-        if isinstance(value, TermDatesFile):
-            years = ", ".join(year.year for year in value.years)
-            stdout.print(
-                f"{file}: ok (term dates of {value.name}: {years})", markup=False, soft_wrap=True
-            )
-        elif isinstance(value, CohortFile):
-            count = sum(len(session.dates) for session in value.sessions)
-            whose = f" for {value.programme}" if value.programme else ""
-            dates = f"{count} date{'' if count == 1 else 's'}"
-            stdout.print(f"{file}: ok (cohort dates{whose}: {dates})", markup=False, soft_wrap=True)
-        else:
-            stdout.print(f"{file}: ok", markup=False, soft_wrap=True)
-            difference = render.total_difference(value)
-            if difference:
-                stdout.print(f"{file}: note: {difference}", markup=False, soft_wrap=True)
-    if failed:
+    if any(result.problems for result in results):
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _scheduled(programme: str) -> HoursReport | None:
+    """The programme planned from September 2024 on Kent's calendar, the plan whose total
+    show, validate and the README's table give; None where it cannot be planned from then."""
+    from npqplan.hours import check_hours
+    from npqplan.request import PlanRequest, make_plan
+
+    request = PlanRequest(programme=programme, start=REFERENCE_START)
+    try:
+        planned = make_plan(request, paths.user_programmes_dir(), paths.cache_dir())
+    except NpqplanError:
+        return None
+    return check_hours(planned.plan)
+
+
+def _validated(file: Path) -> Validation:
+    try:
+        value = loader.load_any(file)
+    except InvalidFileError as error:
+        return Validation(str(file), None, problems=tuple(error.lines()))
+    if isinstance(value, TermDatesFile):
+        years = ", ".join(year.year for year in value.years)
+        return Validation(str(file), "term dates", f"term dates of {value.name}: {years}")
+    if isinstance(value, CohortFile):
+        count = sum(len(session.dates) for session in value.sessions)
+        whose = f" for {value.programme}" if value.programme else ""
+        dates = f"{count} date{'' if count == 1 else 's'}"
+        return Validation(str(file), "cohort", f"cohort dates{whose}: {dates}")
+    scheduled = _scheduled(str(file))
+    summary = render.reference_total(scheduled) if scheduled else None
+    return Validation(str(file), "programme", summary, render.total_difference(value))

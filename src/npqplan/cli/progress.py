@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from npqplan import current, formats, paths, progress, scheduling, store
-from npqplan.cli import options
+from npqplan.cli import completion, options
 from npqplan.cli.options import LogFormat, ReportFormat
-from npqplan.cli.output import emit, stdout
+from npqplan.cli.output import emit, formatter, present, stdout
 from npqplan.cli.state import current_plans
 from npqplan.errors import UsageError
 from npqplan.render import progress as render
@@ -23,9 +23,9 @@ app = typer.Typer()
     context_settings={"ignore_unknown_options": True},
 )
 def log(
-    hours: Annotated[
+    time: Annotated[
         str | None,
-        typer.Argument(metavar="HOURS", hidden=True, show_default=False),
+        typer.Argument(metavar="TIME", hidden=True, show_default=False),
     ] = None,
     on: Annotated[
         str | None,
@@ -34,7 +34,11 @@ def log(
     component: Annotated[
         str | None,
         typer.Option(
-            "--component", "-c", metavar="NAME", help="Which component of your plan (any case)."
+            "--component",
+            "-c",
+            metavar="NAME",
+            help="Which component of your plan: any part of its name, in any case.",
+            autocompletion=completion.component_names,
         ),
     ] = None,
     note: Annotated[
@@ -51,23 +55,25 @@ def log(
     ] = None,
     output: options.Output = None,
     today: options.Today = None,
+    output_format: options.ReportFormatOption = ReportFormat.TABLE,
 ) -> None:
     """Record study against your current plan, or list, undo or export what you logged.
 
-    HOURS are hours of study in quarter hours, like 0.5, 1 or 1.75.
+    TIME is how long you studied, as you would say it: 50m, 1h20, 1:20, 90 min, or hours like
+    1.5. To tick off a planned session instead, see 'npqplan done'.
 
-    Example: npqplan log 1.5 --on 2025-01-14 --component "learning journal"
+    Example: npqplan log 50m --on 2025-01-14 --component journal
     """
-    modes = [hours is not None, list_entries, undo is not None, export is not None]
+    modes = [time is not None, list_entries, undo is not None, export is not None]
     if sum(modes) != 1:
-        raise UsageError("give HOURS to log, or one of --list, --undo ID or --export csv")
-    if hours is None and (on, component, note) != (None, None, None):
-        raise UsageError("--on, --component and --note go with HOURS, like: npqplan log 1.5")
+        raise UsageError("give TIME to log, or one of --list, --undo ID or --export csv")
+    if time is None and (on, component, note) != (None, None, None):
+        raise UsageError("--on, --component and --note go with TIME, like: npqplan log 50m")
     if output is not None and export is None:
         raise UsageError("--output goes with --export csv")
     state = paths.state_dir()
     if list_entries:
-        stdout.print(render.log_table(store.log_entries(state)))
+        present(formatter(output_format).log(store.log_entries(state)))
     elif export is not None:
         emit(formats.log_csv(store.log_entries(state)), output)
     elif undo is not None:
@@ -79,12 +85,12 @@ def log(
             raise UsageError(f"--undo {number}: no such entry; see 'npqplan log --list'")
         stdout.print(render.undone_line(removed), markup=False)
     else:
-        assert hours is not None
-        _add(options.logged_hours(hours), on, component, note, today)
+        assert time is not None
+        _add(options.logged_minutes(time), on, component, note, today)
 
 
 def _add(
-    hours: float, on: str | None, component: str | None, note: str | None, today: str | None
+    minutes: int, on: str | None, component: str | None, note: str | None, today: str | None
 ) -> None:
     state = paths.state_dir()
     text = options.note(note)
@@ -99,7 +105,7 @@ def _add(
         progress.check_log_day(day, plan, now)
     except UsageError as error:
         raise UsageError(f"--on {error.message}") from None
-    entry = store.add_entry(state, day, hours, name, text)
+    entry = store.add_entry(state, day, minutes, name, text)
     # Printed only once the entry is committed: a confirmation means the entry is on disk.
     stdout.print(render.logged_line(entry), markup=False)
 
@@ -122,6 +128,7 @@ def status(
         store.log_entries(state),
         now,
         replanned_on=found.replanned_on,
+        marked_missed=current.marked_missed(state, found.current.plan),
     )
     if output_format is ReportFormat.JSON:
         stdout.out(formats.status_json(found.current.plan, report), end="")
@@ -145,9 +152,12 @@ def replan_command(
     found = current_plans()
     old = found.current
     done = progress.done_by_component(store.log_entries(state), now)
-    new = scheduling.replan(old.plan, old.programme, old.calendar, done, now, old.preferences)
+    marked = current.marked_missed(state, old.plan)
+    new = scheduling.replan(
+        old.plan, old.programme, old.calendar, done, now, old.preferences, marked
+    )
     moved = scheduling.changes(old.plan, new)
-    missed = scheduling.missed_events(old.plan.sessions, done, now)
+    missed = scheduling.missed_events(old.plan.sessions, done, now, marked)
     if not moved:
         stdout.print(f"Nothing to re-plan: no hours are owed on {now.isoformat()}.")
         for line in render.missed_lines(missed):
@@ -164,6 +174,6 @@ def replan_command(
         if not typer.confirm("Save this re-plan?", default=False):
             stdout.print("Not saved.")
             return
-    saved = store.StoredReplan(now, done, current.input_digests(old), new)
+    saved = store.StoredReplan(now, done, current.input_digests(old), new, marked)
     store.save_replan(state, found.request, found.base, saved)
     stdout.print("Saved: schedule, check-hours and export now use the re-planned plan.")

@@ -30,6 +30,12 @@ def _years(dates: TermDatesFile) -> str:
     )
 
 
+def _council(dates: TermDatesFile) -> str:
+    if dates.area and dates.area not in dates.name:
+        return f"{dates.name} ({dates.area})"
+    return dates.name
+
+
 def calendar_list(calendars: Sequence[TermDatesFile], measured: Backtest) -> Table:
     listing = table(
         "Bundled school calendars",
@@ -39,16 +45,16 @@ def calendar_list(calendars: Sequence[TermDatesFile], measured: Backtest) -> Tab
         "'npqplan calendars show ID' gives each year's dates and source.",
     )
     listing.add_column("ID", style="bold", no_wrap=True)
-    listing.add_column("Council", ratio=1)
-    listing.add_column("Area")
+    # The area only where the council's name does not already say it; no word is cut.
+    words = [word for dates in calendars for word in _council(dates).split()]
+    listing.add_column("Council", ratio=1, min_width=max(map(len, words), default=1))
     listing.add_column("Years", no_wrap=True)
     listing.add_column("Provisional", no_wrap=True)
     for dates in calendars:
         provisional = [year.year for year in dates.years if year.provisional]
         listing.add_row(
             dates.id,
-            dates.name,
-            dates.area or "",
+            _council(dates),
             _years(dates),
             ", ".join(provisional) or "none",
         )

@@ -11,10 +11,18 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
-from npqplan.hours import FlaggedWeek, HoursReport, LoggedHours, Verdict, Window
+from npqplan.hours import (
+    Filling,
+    FlaggedWeek,
+    HoursReport,
+    LoggedHours,
+    Verdict,
+    Window,
+    what_fills,
+)
 from npqplan.plan import Week
 from npqplan.render.tables import KeptTogether, table
-from npqplan.render.words import day_text, describe_session, hours_text
+from npqplan.render.words import day_text, describe_session, duration_text, hours_text
 
 ROW_HOURS = 0.5
 EIGHTHS = " ▁▂▃▄▅▆▇█"
@@ -48,6 +56,37 @@ def _window(window: Window) -> str:
     )
 
 
+MOST_FILLINGS = 3
+
+
+def _holding(filling: Filling) -> str:
+    def named(name: str, minutes: int | None) -> str:
+        return f"{name} ({duration_text(minutes)})" if minutes is not None else name
+
+    if not filling.components:
+        return "nothing planned"
+    if filling.day_events:
+        return "a day event: " + ", ".join(filling.day_events)
+    parts = [named(n, m) for n, m in zip(filling.components, filling.minutes, strict=True)]
+    if len(parts) == 1:
+        return f"only {parts[0]}"
+    return ", ".join(parts[:-1]) + f" and {parts[-1]}"
+
+
+def filling_lines(weeks: Sequence[Week]) -> list[str]:
+    """What fills the weeks outside the band, largest group first: "38 hold only the Weekly
+    online module (50 min)"."""
+    fillings = what_fills(weeks)
+    lines = [
+        f"{f.weeks} {'holds' if f.weeks == 1 else 'hold'} {_holding(f)}"
+        for f in fillings[:MOST_FILLINGS]
+    ]
+    rest = sum(f.weeks for f in fillings[MOST_FILLINGS:])
+    if rest:
+        lines.append(f"{rest} more hold other mixes")
+    return lines
+
+
 def summary(report: HoursReport) -> Group:
     plan = report.plan
     low, high = report.target
@@ -60,7 +99,7 @@ def summary(report: HoursReport) -> Group:
             f"{day_text(plan.start)} – {day_text(plan.end)}: {_weeks(len(plan.weeks))}, "
             f"{len(report.term_weeks)} in term time",
         ),
-        ("Hours", _totals(report)),
+        ("Hours", scheduled_text(report)),
         (
             "Average",
             f"{report.average_hours_per_week:.2f} h a week over every week; "
@@ -84,23 +123,32 @@ def summary(report: HoursReport) -> Group:
             f"{_weeks(over)}, {excused} with a day event" if over else "none",
         )
     )
+    rows += [("", line) for line in filling_lines([f.week for f in report.weeks_over])]
     under = len(report.weeks_under)
     rows.append((f"Below {hours_text(low)} h", f"{_weeks(under)} of term" if under else "none"))
+    rows += [("", line) for line in filling_lines([f.week for f in report.weeks_under])]
     title = Text(
         f"{plan.title}: weekly hours against {hours_text(low)}–{hours_text(high)} h", style="bold"
     )
     return Group(title, _fields(rows))
 
 
-def _totals(report: HoursReport) -> str:
-    """Scheduled hours, and the route map's compared like with like with the declared total,
-    which no provider makes include the final assessment."""
+def scheduled_hours(report: HoursReport) -> str:
+    """`115.92 scheduled (95.92 of the route map, 20 of the final assessment)`."""
     scheduled = f"{hours_text(report.total_hours)} scheduled"
     if report.assessment_hours:
         scheduled += (
             f" ({hours_text(report.route_map_hours)} of the route map, "
             f"{hours_text(report.assessment_hours)} of the final assessment)"
         )
+    return scheduled
+
+
+def scheduled_text(report: HoursReport) -> str:
+    """Scheduled hours, and the route map's compared like with like with the declared total,
+    which no provider makes include the final assessment: the one way npqplan says a plan's
+    total (check-hours, show, validate)."""
+    scheduled = scheduled_hours(report)
     declared = report.plan.declared_total
     if declared is None:
         return scheduled

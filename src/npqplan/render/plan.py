@@ -22,6 +22,9 @@ from npqplan.render.tables import KeptTogether, table
 from npqplan.render.words import busy_read_text, clock_text, day_text, duration_text, hours_text
 
 BAR_QUARTERS = 12
+WEEK_HEADING = "Week of"
+HOURS_HEADING = "Hours"
+LOAD_HEADING = "Load 1h|2h|3h"
 
 
 def load_bar(hours: float, target: tuple[float, float]) -> Text:
@@ -131,10 +134,16 @@ def _term_table(name: str, weeks: Sequence[Week], target: tuple[float, float]) -
     hours = sum(w.hours for w in weeks)
     span = _date_span(weeks[0].week_start, weeks[-1].week_end)
     listing = table(f"{name}: {hours_text(hours)} h ({span})")
-    listing.add_column("Week of", no_wrap=True)
+    # Widths known before any cell is drawn ("Week of" is wider than "30 Sep", "Hours" than
+    # "22.25", a bar is at most 12 blocks, 2 marks and a "+"), so rich measures only what to do.
+    bars = [load_bar(w.hours, target) for w in weeks if w.sessions or not w.holiday]
+    load = max([len(LOAD_HEADING), *(b.cell_len for b in bars)])
+    week_width = max([len(WEEK_HEADING), *(len(day_text(w.week_start, year=False)) for w in weeks)])
+    figures = max([len(HOURS_HEADING), *(len(hours_text(w.hours)) for w in weeks)])
+    listing.add_column(WEEK_HEADING, no_wrap=True, width=week_width)
     listing.add_column("What to do", ratio=1)
-    listing.add_column("Hours", justify="right", no_wrap=True)
-    listing.add_column("Load 1h|2h|3h", no_wrap=True)
+    listing.add_column(HOURS_HEADING, justify="right", no_wrap=True, width=figures)
+    listing.add_column(LOAD_HEADING, no_wrap=True, width=load)
     index = 0
     while index < len(weeks):
         week = weeks[index]
@@ -148,7 +157,7 @@ def _term_table(name: str, weeks: Sequence[Week], target: tuple[float, float]) -
                 run.append(weeks[index + len(run)])
             count = len(run)
             label = f"{week.label}, {count} week{'s' if count > 1 else ''}"
-            listing.add_row(day_text(run[0].week_start, year=False), Text(label, style="dim"))
+            listing.add_row(Text(day_text(run[0].week_start, year=False)), Text(label, style="dim"))
             index += count
             continue
         quiet = {FINAL_ASSESSMENT: "assessment window", AWAITING_RESULTS: "waiting for results"}
@@ -156,9 +165,9 @@ def _term_table(name: str, weeks: Sequence[Week], target: tuple[float, float]) -
             quiet.get(week.label, "nothing planned")
         ]
         listing.add_row(
-            day_text(week.week_start, year=False),
+            Text(day_text(week.week_start, year=False)),
             KeptTogether("\n".join(lines)),
-            hours_text(week.hours),
+            Text(hours_text(week.hours)),
             load_bar(week.hours, target),
         )
         index += 1

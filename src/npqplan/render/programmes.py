@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -9,24 +10,49 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from npqplan.hours import HoursReport
 from npqplan.loader import ProgrammeEntry
+from npqplan.render.hours import scheduled_hours
 from npqplan.render.tables import indented, table
-from npqplan.render.words import hours_text
+from npqplan.render.words import article, day_text, for_people, hours_text, source_titles
 from npqplan.schema import Component, Programme, Qualification
 
+_STORED_NAME = re.compile(r"\.(?:md|txt|yaml)$")
 
-def programme_list(entries: Sequence[ProgrammeEntry]) -> Table:
+
+def short_provider(provider: str) -> str:
+    """A provider's name short enough for one table cell: its own acronym where it gives one
+    ("National Institute of Teaching (NIoT)" is NIoT), else its first word where that is one
+    ("LLSE (...)", "UCL Centre for ..."), else the initials of a long name, else the name."""
+    base = re.split(r" \(|, ", provider, maxsplit=1)[0]
+    acronym = re.search(r"\(([A-Za-z]*[A-Z][A-Za-z]*)\)", provider)
+    if acronym and " " not in acronym[1] and len(acronym[1]) <= 8:
+        return acronym[1]
+    first = base.split()[0]
+    if first.isupper() and len(first) >= 3:
+        return first
+    capitals = [word for word in base.split() if word[:1].isupper()]
+    if len(base) > 20 and len(capitals) >= 3:
+        return "".join(word[0] for word in capitals)
+    return base
+
+
+def programme_list(entries: Sequence[ProgrammeEntry]) -> Group:
+    """The library, one line a programme: a short provider name in the table, and the full
+    names, each once, under it."""
     listing = table(
         "NPQ programmes",
-        caption="Hours: the route map plus the final assessment; + sessions the calendar counts "
-        "(a weekly module, say), which a plan adds.",
+        caption="Hours: the programme's own hours, the final assessment's included; + sessions "
+        "the calendar counts (a weekly module, say), which a plan adds: 'npqplan show ID' gives "
+        "the hours scheduled.",
+        caption_justify="left",
     )
     listing.add_column("ID", style="bold", no_wrap=True)
     listing.add_column("NPQ", no_wrap=True)
-    listing.add_column("Provider", ratio=1)
-    listing.add_column("Months", justify="right")
-    listing.add_column("Hours", justify="right")
-    listing.add_column("From")
+    listing.add_column("Provider", no_wrap=True)
+    listing.add_column("Months", justify="right", no_wrap=True)
+    listing.add_column("Hours", justify="right", no_wrap=True)
+    listing.add_column("From", no_wrap=True)
     order = list(Qualification)
 
     def group(entry: ProgrammeEntry) -> tuple[int, str]:
@@ -40,12 +66,27 @@ def programme_list(entries: Sequence[ProgrammeEntry]) -> Table:
         listing.add_row(
             programme.id,
             programme.qualification.value,
-            programme.provider,
+            short_provider(programme.provider),
             str(programme.duration_months),
             hours_text(programme.total_hours) + ("+" if programme.cadenced() else ""),
             entry.origin,
         )
-    return listing
+    names = sorted(
+        {
+            e.programme.provider
+            for e in entries
+            if short_provider(e.programme.provider) != e.programme.provider
+        },
+        key=lambda name: (short_provider(name), name),
+    )
+    if not names:
+        return Group(listing)
+    key = table("Providers", show_header=False)
+    key.add_column("Short", no_wrap=True)
+    key.add_column("Name", ratio=1)
+    for name in names:
+        key.add_row(short_provider(name), name)
+    return Group(listing, Text(""), key)
 
 
 def _figure(component: Component) -> str:
@@ -103,7 +144,16 @@ def total_difference(programme: Programme) -> str | None:
     )
 
 
-def programme_detail(programme: Programme) -> Group:
+REFERENCE = "from September 2024 on Kent's calendar"
+
+
+def reference_total(report: HoursReport) -> str:
+    """A programme's total as a plan schedules it: the figure show, validate and the README's
+    table give (list gives the programme's own hours, as the README says)."""
+    return f"{scheduled_hours(report)} {REFERENCE}"
+
+
+def programme_detail(programme: Programme, scheduled: HoursReport | None = None) -> Group:
     parts: list[RenderableType] = [
         Text(f"{programme.title}", style="bold"),
         Text(
@@ -123,26 +173,35 @@ def programme_detail(programme: Programme) -> Group:
         assessment = programme.assessment
         parts.append(
             Text(
-                f"Final assessment: {assessment.name}: {hours_text(assessment.hours)} h in a "
-                f"{assessment.window_days}-day window after the taught programme."
+                f"Final assessment: {assessment.name}: {hours_text(assessment.hours)} h in "
+                f"{article(assessment.window_days)} {assessment.window_days}-day window after the "
+                "taught programme."
             )
         )
     parts.append(_kind_totals(programme))
+    counted = "; the sessions the calendar counts come on top" if programme.cadenced() else ""
     parts.append(
         Text(
             f"Route-map hours: {hours_text(programme.guided_hours)} "
             f"({hours_text(programme.quoted_hours)} h quoted, "
-            f"{hours_text(programme.assumed_hours)} h assumed)"
+            f"{hours_text(programme.assumed_hours)} h assumed){counted}"
         )
     )
+    if scheduled is not None:
+        parts.append(Text(f"Hours:           {reference_total(scheduled)}"))
     if programme.declared_total:
         parts.append(Text(f"Declared total:  {hours_text(programme.declared_total.hours)}"))
     difference = total_difference(programme)
     if difference:
         parts.append(Text(difference, style="yellow"))
     parts.append(Text("\nSources", style="bold"))
+    titles = source_titles(programme)
     for source in programme.sources:
-        parts.append(indented(f"{source.doc}: {source.title}"))
+        # A page by its title and address; a stored note by its title alone, never its file.
+        named = "" if _STORED_NAME.search(source.doc) else f"{source.doc}: "
+        parts.append(indented(f"{named}{source.title}"))
+        if source.address and source.read:
+            parts.append(indented(f"  {source.address} (read {day_text(source.read)})"))
     assumptions = programme.assumptions()
     if assumptions:
         parts.append(Text("\nAssumptions", style="bold"))
@@ -150,7 +209,7 @@ def programme_detail(programme: Programme) -> Group:
         for name, reason in assumptions:
             if (name, reason) not in seen:
                 seen.add((name, reason))
-                parts.append(indented(f"{name}: {reason}"))
+                parts.append(indented(f"{name}: {for_people(reason, titles)}"))
     return Group(*parts)
 
 

@@ -21,7 +21,13 @@ from npqplan.progress import (
     ProgressReport,
 )
 from npqplan.render.tables import indented, table
-from npqplan.render.words import day_text, describe_session, hours_text, unsure_years_text
+from npqplan.render.words import (
+    day_text,
+    describe_session,
+    duration_text,
+    hours_text,
+    unsure_years_text,
+)
 from npqplan.scheduling import Change
 from npqplan.schema import ComponentKind, IfMissed
 
@@ -38,12 +44,12 @@ def _day(day: date) -> str:
 
 def logged_line(entry: LogEntry) -> str:
     what = f" of {entry.component}" if entry.component else ""
-    return f"logged {hours_text(entry.hours)} h{what} on {_day(entry.day)} (entry {entry.id})"
+    return f"logged {duration_text(entry.minutes)}{what} on {_day(entry.day)} (entry {entry.id})"
 
 
 def undone_line(entry: LogEntry) -> str:
     what = f" of {entry.component}" if entry.component else ""
-    return f"removed entry {entry.id}: {hours_text(entry.hours)} h{what} on {_day(entry.day)}"
+    return f"removed entry {entry.id}: {duration_text(entry.minutes)}{what} on {_day(entry.day)}"
 
 
 def log_table(entries: Sequence[LogEntry]) -> RenderableType:
@@ -52,14 +58,15 @@ def log_table(entries: Sequence[LogEntry]) -> RenderableType:
     listing = table(show_footer=True)
     listing.add_column("Id", justify="right", footer="")
     listing.add_column("Date", footer="Total", no_wrap=True)
-    listing.add_column("Hours", justify="right", footer=hours_text(sum(e.hours for e in entries)))
+    total = duration_text(sum(e.minutes for e in entries))
+    listing.add_column("Time", justify="right", footer=total, no_wrap=True)
     listing.add_column("Component")
     listing.add_column("Note")
     for entry in entries:
         listing.add_row(
             str(entry.id),
             _day(entry.day),
-            f"{hours_text(entry.hours)}",
+            duration_text(entry.minutes),
             entry.component or "",
             entry.note or "",
         )

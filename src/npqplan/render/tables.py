@@ -16,8 +16,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-# A figure and its unit, joined while lines are wrapped; textwrap never breaks at this mark.
-_FIGURE_AND_UNIT = re.compile(r"(\d) (h\b)")
+# A duration ("3 h", "50 min", "1 h 5 min"), joined while lines are wrapped; textwrap never
+# breaks at this mark.
+_FIGURE_AND_UNIT = re.compile(r"\d+(?:\.\d+)? h(?: \d+ min\b)?\b|\d+ min\b")
 _GLUE = "\x00"
 
 
@@ -42,7 +43,7 @@ def indented(text: str) -> Padding:
 
 @dataclass(frozen=True)
 class KeptTogether:
-    """Lines of cell text that wrap at spaces, but never between a figure and its unit.
+    """Lines of cell text that wrap at spaces, but never inside a duration.
 
     rich wraps at every space, so "Residential event (10 h)" could end a line with "(10" and
     start the next with "h)"; this cell wraps the same way a table cell does otherwise.
@@ -52,7 +53,10 @@ class KeptTogether:
     style: str = ""
 
     def _lines(self) -> list[str]:
-        return [_FIGURE_AND_UNIT.sub(rf"\1{_GLUE}\2", line) for line in self.text.splitlines()]
+        return [
+            _FIGURE_AND_UNIT.sub(lambda unit: unit[0].replace(" ", _GLUE), line)
+            for line in self.text.splitlines()
+        ]
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         # The narrowest is the longest unbreakable run ("(10 h)" counts as one); the widest, the

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from datetime import date, time
 
 from npqplan.plan import BusyCalendarRead, Session
+from npqplan.schema import Programme
 
 
 def round_hours(hours: float) -> float:
@@ -83,3 +85,40 @@ def busy_read_text(read: BusyCalendarRead) -> str:
         skipped = sum(count for count, _, _ in left_out)
         text += f"; {', '.join(parts)} {'were' if skipped != 1 else 'was'} not counted"
     return text
+
+
+# A programme file of ours (`npqel.yaml`), and a stored copy of a source (`reference/x.md`,
+# `004_5abb8a1f06c7ce2d.txt`): names people would never be able to open.
+_PROGRAMME_FILE = re.compile(r"\b(?:[\w-]+/)*([a-z0-9][a-z0-9-]*)\.yaml\b")
+_STORED_FILE = re.compile(r"\b(?:[\w-]+/)*([\w.-]+\.(?:md|txt))\b")
+STORED_SOURCE = "npqplan's notes on the DfE and provider pages"
+
+
+def for_people(
+    text: str, titles: Mapping[str, str] | None = None, *, every_name: bool = False
+) -> str:
+    """`text` with our file names swapped for what people can look up: a programme file by the
+    programme's id, a stored source by its title (from `titles`, doc name -> title); with
+    `every_name`, every cited document's name too (where no list of sources is beside it)."""
+    known = titles or {}
+    if every_name:
+        for name, title in sorted(known.items(), key=lambda pair: -len(pair[0])):
+            named = re.compile(rf"(?<![\w./-]){re.escape(name)}(?![\w-])")
+            text = named.sub(title.replace("\\", "\\\\"), text)
+
+    def stored(match: re.Match[str]) -> str:
+        return known.get(match[1]) or STORED_SOURCE
+
+    text = _PROGRAMME_FILE.sub(lambda match: f"the bundled {match[1]} programme", text)
+    return _STORED_FILE.sub(stored, text)
+
+
+def source_titles(programme: Programme) -> dict[str, str]:
+    """Each cited document's name -> its title, to name it in words people can look up."""
+    return {source.doc: source.title for source in programme.sources}
+
+
+def article(number: int) -> str:
+    """`a` or `an` before a number said aloud: an 8-day window, an 11-day one, a 7-day one."""
+    spoken = str(number)
+    return "an" if spoken.startswith("8") or spoken in ("11", "18") else "a"

@@ -39,8 +39,11 @@ def in_order(session: Session) -> tuple[date, time, str, str, int]:
     )
 
 
-def owed_minutes(past: Sequence[Session], done: Done) -> dict[str, int]:
-    """Identity -> minutes owed, after logs without a component paid off the oldest."""
+def owed_minutes(
+    past: Sequence[Session], done: Done, missed: frozenset[str] = frozenset()
+) -> dict[str, int]:
+    """Identity -> minutes owed, after logs without a component paid off the oldest (but the
+    sessions the person said they missed)."""
     by_name: dict[str, list[Session]] = defaultdict(list)
     for session in past:
         by_name[session.component].append(session)
@@ -58,7 +61,7 @@ def owed_minutes(past: Sequence[Session], done: Done) -> dict[str, int]:
     for session in past:
         if spare <= 0:
             break
-        if session.identity in owed:
+        if session.identity in owed and session.identity not in missed:
             paid = min(spare, owed[session.identity])
             spare -= paid
             owed[session.identity] -= paid
@@ -147,7 +150,9 @@ def _sitting_to_join(
     return None
 
 
-def missed_events(plan_sessions: Sequence[Session], done: Done, today: date) -> list[Session]:
+def missed_events(
+    plan_sessions: Sequence[Session], done: Done, today: date, marked: frozenset[str] = frozenset()
+) -> list[Session]:
     """Live and in-person sessions before `today` that the minutes logged against their
     component do not cover, oldest first: the latest of a component's sessions count as the
     missed ones. Minutes logged without a component pay for none of them: nobody attends an
@@ -165,4 +170,4 @@ def missed_events(plan_sessions: Sequence[Session], done: Done, today: date) -> 
         key=in_order,
     )
     owed = owed_minutes(past, {name: m for name, m in done.items() if name is not None})
-    return [s for s in past if s.identity in owed]
+    return [s for s in past if s.identity in owed or s.identity in marked]

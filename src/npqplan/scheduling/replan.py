@@ -54,10 +54,13 @@ def replan(
     done: Done,
     today: date,
     preferences: Preferences,
+    missed: frozenset[str] = frozenset(),
 ) -> Plan:
-    """`plan` with the minutes owed by `today` moved into the weeks ahead; see the rules."""
+    """`plan` with the minutes owed by `today` moved into the weeks ahead; see the rules.
+    `missed`: identities of sessions the person marked missed, which minutes logged without a
+    component do not pay for."""
     past = sorted((s for s in plan.sessions if s.day < today and s.can_be_caught_up), key=in_order)
-    owed = owed_minutes(past, done)
+    owed = owed_minutes(past, done, missed)
     if not owed:
         return plan
     shortest = shortest_sitting(programme)
