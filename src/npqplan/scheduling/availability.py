@@ -38,9 +38,12 @@ class Availability:
         self._event_days: dict[date, bool] = {}
         self._study_days_known: dict[date, bool] = {}
         self._weekdays: dict[date, list[date]] = {}
+        # By day, each day's in order: a calendar of thousands sorts a few at a time.
         self.busy: dict[date, list[BusyTime]] = defaultdict(list)
-        for busy in sorted(prefs.busy, key=_busy_order):
+        for busy in prefs.busy:
             self.busy[busy.day].append(busy)
+        for stretches in self.busy.values():
+            stretches.sort(key=_busy_order)
         self._free: Availability | None = None
         self._study_days: dict[tuple[date, int], list[date]] = {}
         self._study_days_of: Ledger | None = None
