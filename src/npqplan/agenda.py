@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Set
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 
 from npqplan.errors import UsageError
-from npqplan.plan import Plan, Session, monday_of
+from npqplan.plan import Plan, Session, in_time_order, monday_of
 
 
 class SessionState(StrEnum):
@@ -65,16 +65,6 @@ def session_key(plan: Plan, session: Session) -> str:
     return f"{plan.programme_id}/{session.identity}"
 
 
-def _in_time_order(session: Session) -> tuple[date, time, str, str, int]:
-    return (
-        session.day,
-        session.start or time(0, 0),
-        session.term,
-        session.component,
-        session.occurrence,
-    )
-
-
 def week_agenda(
     plan: Plan,
     today: date,
@@ -88,7 +78,7 @@ def week_agenda(
     # A re-plan can leave a fixed session with none of its time (all of it moved): nothing to do.
     found = sorted(
         (s for s in plan.sessions if monday <= s.day <= sunday and s.minutes > 0),
-        key=_in_time_order,
+        key=in_time_order,
     )
     label = next((w.label for w in plan.weeks if w.week_start == monday), None)
     items = []

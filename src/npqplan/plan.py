@@ -135,6 +135,17 @@ class Session:
         )
 
 
+def in_time_order(session: Session) -> tuple[date, time, str, str, int]:
+    """The order sessions are listed and numbered in: by day and time, then by name."""
+    return (
+        session.day,
+        session.start or time(0, 0),
+        session.term,
+        session.component,
+        session.occurrence,
+    )
+
+
 @dataclass(frozen=True)
 class Week:
     week_start: date

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, time
 
-from npqplan.plan import Session
+from npqplan.plan import Session, in_time_order
 from npqplan.scheduling.units import later_by
 from npqplan.schema import ComponentKind
 
@@ -27,16 +27,6 @@ class Owed:
     source: Session
     minutes: int
     keeps_identity: bool
-
-
-def in_order(session: Session) -> tuple[date, time, str, str, int]:
-    return (
-        session.day,
-        session.start or time(0, 0),
-        session.term,
-        session.component,
-        session.occurrence,
-    )
 
 
 def owed_minutes(
@@ -76,7 +66,7 @@ def take_owed(
     and the rest moves. Fixed sessions never move: they keep only what was done (maybe none)."""
     kept: list[Session] = []
     pieces: list[Owed] = []
-    for session in sorted(sessions, key=in_order):
+    for session in sorted(sessions, key=in_time_order):
         minutes = owed.get(session.identity, 0)
         if not minutes:
             kept.append(session)
@@ -131,7 +121,7 @@ def _sitting_to_join(
 ) -> int | None:
     """The earliest self-study sitting of the piece's component from `today` with room after
     it for the piece, before `latest` and the day's next session."""
-    for index, session in sorted(enumerate(sessions), key=lambda pair: in_order(pair[1])):
+    for index, session in sorted(enumerate(sessions), key=lambda pair: in_time_order(pair[1])):
         if session.day < today or session.fixed or session.is_live or session.end is None:
             continue
         if not _same_work(session, piece.source) or session.start is None:
@@ -167,7 +157,7 @@ def missed_events(
             and not s.moved_off_busy
             and s.kind is not ComponentKind.ASSESSMENT
         ),
-        key=in_order,
+        key=in_time_order,
     )
     owed = owed_minutes(past, {name: m for name, m in done.items() if name is not None})
     return [s for s in past if s.identity in owed or s.identity in marked]

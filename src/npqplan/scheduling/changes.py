@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
-from npqplan.plan import Plan, Session
-from npqplan.scheduling.catchup import in_order
+from npqplan.plan import Plan, Session, in_time_order
 
 
 @dataclass(frozen=True)
@@ -45,4 +44,4 @@ def changes(old: Plan, new: Plan) -> list[Change]:
 def _change_order(change: Change) -> tuple[tuple[date, time, str, str, int], str]:
     session = change.before or change.after
     assert session is not None
-    return (in_order(session), change.component)
+    return (in_time_order(session), change.component)

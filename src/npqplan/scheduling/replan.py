@@ -27,12 +27,19 @@ from datetime import date, timedelta
 from npqplan.calendar import SchoolCalendar
 from npqplan.checks import check_plan
 from npqplan.errors import ScheduleError
-from npqplan.plan import MINUTES_PER_UNIT, Plan, Preferences, Session, Week, monday_of
+from npqplan.plan import (
+    MINUTES_PER_UNIT,
+    Plan,
+    Preferences,
+    Session,
+    Week,
+    in_time_order,
+    monday_of,
+)
 from npqplan.scheduling.availability import Availability
 from npqplan.scheduling.catchup import (
     Done,
     Owed,
-    in_order,
     owed_minutes,
     take_owed,
     without_crumbs,
@@ -59,7 +66,9 @@ def replan(
     """`plan` with the minutes owed by `today` moved into the weeks ahead; see the rules.
     `missed`: identities of sessions the person marked missed, which minutes logged without a
     component do not pay for."""
-    past = sorted((s for s in plan.sessions if s.day < today and s.can_be_caught_up), key=in_order)
+    past = sorted(
+        (s for s in plan.sessions if s.day < today and s.can_be_caught_up), key=in_time_order
+    )
     owed = owed_minutes(past, done, missed)
     if not owed:
         return plan
@@ -279,6 +288,6 @@ def _regroup(weeks: Sequence[Week], sessions: Sequence[Session]) -> tuple[Week, 
     if stray:
         raise ScheduleError(f"re-planned sessions fall outside the plan (week of {stray[0]})")
     return tuple(
-        replace(week, sessions=tuple(sorted(by_week.get(week.week_start, ()), key=in_order)))
+        replace(week, sessions=tuple(sorted(by_week.get(week.week_start, ()), key=in_time_order)))
         for week in weeks
     )

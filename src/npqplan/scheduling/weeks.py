@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from npqplan.plan import (
     AFTER_TAUGHT,
@@ -13,15 +13,12 @@ from npqplan.plan import (
     Plan,
     Session,
     Week,
+    in_time_order,
     monday_of,
 )
 from npqplan.scheduling.context import Planning
 from npqplan.scheduling.ledger import Ledger
 from npqplan.scheduling.terms import Segment
-
-
-def chronological(session: Session) -> tuple[date, time, str, str]:
-    return (session.day, session.start or time(0, 0), session.term, session.component)
 
 
 def numbered(sessions: Sequence[Session]) -> list[Session]:
@@ -38,7 +35,7 @@ def numbered(sessions: Sequence[Session]) -> list[Session]:
 def assemble(ctx: Planning, ledger: Ledger, segments: Sequence[Segment]) -> Plan:
     days = ctx.days
     calendar = days.calendar
-    sessions = numbered(sorted(ledger.sessions, key=chronological))
+    sessions = numbered(sorted(ledger.sessions, key=in_time_order))
     last_day = max([days.last_day, *(s.end_date for s in sessions)])
     assessment = ctx.programme.assessment
     window = ledger.assessment_days
