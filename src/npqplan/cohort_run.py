@@ -207,9 +207,8 @@ def _plan_one(settings: Settings, participant: Participant) -> Outcome:
     start = parse_start(request.start)
     calendar = _calendar(request, entry, start, settings.cache_dir)
     plan = plan_with(request, entry, calendar, cohort).plan
-    exported = ics.export_calendar(
-        plan, key=ics.plan_key(plan.programme_id, start), generated_at=settings.generated_at
-    )
+    key = ics.plan_key(plan.programme_id, start, participant=participant.id)
+    exported = ics.export_calendar(plan, key=key, generated_at=settings.generated_at)
     write_new(settings.folder / f"{participant.id}.ics", exported.data)
     write_new(settings.folder / f"{participant.id}.json", formats.plan_json(plan).encode("utf-8"))
     return outcome_of(participant, plan, calendar)

@@ -54,9 +54,14 @@ class CalendarExport:
     cancelled: int = 0
 
 
-def plan_key(programme_id: str, start: date) -> str:
-    """Which plan an export belongs to: the programme and the start the user asked for."""
-    return f"{programme_id}@{start.isoformat()}"
+def plan_key(programme_id: str, start: date, *, participant: str | None = None) -> str:
+    """Which plan an export belongs to: the programme and the start the user asked for, and in
+    a cohort whose plan it is, so that a cohort's calendars loaded into one never collide.
+
+    A participant's id is unique in any case in a roster, so its case does not change the key.
+    """
+    key = f"{programme_id}@{start.isoformat()}"
+    return key if participant is None else f"{key} for {participant.lower()}"
 
 
 def session_uid(key: str, session: Session) -> str:
@@ -108,7 +113,9 @@ def export_calendar(
         raise ValueError("generated_at must be timezone-aware")
     stamp = generated_at.astimezone(UTC)
     chosen = options or ExportOptions()
-    before = {event.uid: event for event in previous}
+    # An event remembered under a UID this key does not give is another plan's (a what-if
+    # exported when what-ifs reused the real plan's UIDs): cancelling it would cancel that one.
+    before = {e.uid: e for e in previous if e.uid == session_uid(key, e.session)}
     events: list[ExportedEvent] = []
     current: set[str] = set()
     for session in plan.sessions:

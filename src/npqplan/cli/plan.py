@@ -166,9 +166,11 @@ def export(
     state_dir = paths.state_dir()
     key = ics.plan_key(plan.programme_id, parse_start(request.start))
     record = _export_record(key, request, state_dir)
+    # A what-if's record is its own plan: its UIDs come from it, so importing it beside (or over)
+    # the real plan never overwrites the real plan's events; a plain export keeps its UIDs.
     result = ics.export_calendar(
         plan,
-        key=key,
+        key=record,
         generated_at=generated_at,
         previous=store.exported_events(state_dir, record),
         options=ics.ExportOptions(reminder=reminder),
