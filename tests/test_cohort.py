@@ -51,7 +51,7 @@ def test_each_participant_gets_the_plan_and_calendar_schedule_and_export_give(
     result = run_cli("cohort", "plan", "roster.csv", "npqel", "--out", "run", env=EPOCH)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "run").iterdir()) == [
-        "a1.ics", "a1.json", "b2.ics", "b2.json",
+        "a1.ics", "a1.json", "b2.ics", "b2.json", "cover.csv", "index.csv", "schools",
     ]  # fmt: skip
     same = ("--calendar", "birmingham", "--study-days", "mon", "--study-time", "18:00")
     same += ("--session-hours", "1.5", "--weekly-cap", "1.75")
@@ -97,12 +97,13 @@ def test_a_fixed_date_in_one_councils_half_term_is_a_conflict_for_its_participan
             "why": "Half-term",
             "calendar": "Kent County Council",
             "participants": ["k1", "k2"],
+            "names": ["Kim", "Kit"],
         }
     ]
     assert [p["id"] for p in report["participants"]] == ["k1", "s1", "k2"]
     assert set(report["participants"][0]) == {
-        "id", "school", "calendar", "start", "verdict", "weeks_over", "days_out_of_school",
-        "conflicts", "ics", "plan",
+        "id", "name", "school", "calendar", "start", "verdict", "weeks_over",
+        "days_out_of_school", "conflicts", "ics", "plan", "school_ics",
     }  # fmt: skip
     assert report["participants"][1]["ics"] == "run/s1.ics"
 
@@ -222,7 +223,7 @@ def test_markdown_report_names_the_conflict_and_the_council(
     args = ("cohort", "plan", "roster.csv", "npqel", "--out", "run", "--cohort", "dates.yaml")
     result = run_cli(*args, "--format", "markdown")
     assert result.returncode == 1
-    assert "| 2025-10-22 | Residential event | Kent County Council | Half-term | k1 |" in (
+    assert "| 2025-10-22 | Residential event | Kent County Council | Half-term | Kim (k1) |" in (
         result.stdout
     )
 
@@ -327,6 +328,157 @@ def test_a_participants_uids_hold_across_runs_and_re_plans(run_cli: RunCli, tmp_
     assert not before & uids("one", "k1")
 
 
+# -- the papers an administrator needs -------------------------------------------------------
+
+
+def test_the_report_names_each_participant_beside_their_id_in_every_format(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """No name once appeared in any file, in the report or in the conflicts table."""
+    write(tmp_path, "dates.yaml", KENT_HALF_TERM_COHORT)
+    roster(tmp_path, *THREE)
+    args = ("cohort", "plan", "roster.csv", "npqel", "--cohort", "dates.yaml", "--out")
+    table = run_cli(*args, "r1").stdout
+    assert re.search(r"k1 +Kim Lee +Oak Primary +kent", table)
+    assert "Kim Lee (k1), Kit Fox (k2)" in table
+    report = json.loads(run_cli(*args, "r2", "--format", "json").stdout)
+    assert [(p["id"], p["name"], p["school"]) for p in report["participants"]] == [
+        ("k1", "Kim Lee", "Oak Primary"), ("k2", "Kit Fox", "Oak Primary"),
+        ("t1", "Tom Ray", "Elm Academy"),
+    ]  # fmt: skip
+    assert report["conflicts"][0]["names"] == ["Kim Lee", "Kit Fox"]
+    rows = list(csv.DictReader(io.StringIO(run_cli(*args, "r3", "--format", "csv").stdout)))
+    assert [(r["id"], r["name"]) for r in rows if r["record"] == "participant"] == [
+        ("k1", "Kim Lee"), ("k2", "Kit Fox"), ("t1", "Tom Ray"),
+    ]  # fmt: skip
+    markdown = run_cli(*args, "r4", "--format", "markdown").stdout
+    assert "| k1 | Kim Lee | Oak Primary | Kent County Council |" in markdown
+    assert "| Half-term | Kim Lee (k1), Kit Fox (k2) |" in markdown
+
+
+def test_cover_csv_gives_each_participant_day_out_by_school_date_and_name(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Cover was a count per school per month, not dates a cover manager can book."""
+    roster(
+        tmp_path,
+        "z9,Zoe Ash,Oak Primary,2024-09,kent,,,,,",
+        "s1,Sam Ray,Elm Academy,2024-09,surrey,,,,,",
+        "a1,Ann Bell,Oak Primary,2024-09,kent,,,,,",
+    )
+    result = run_cli("cohort", "plan", "roster.csv", "npqel", "--out", "run", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "run" / "cover.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[:4] == [
+        "school,date,day,participant,id,part,from,to,for,kind",
+        "Elm Academy,2024-09-26,Thu,Sam Ray,s1,whole day,,,Residential event,residential",
+        "Elm Academy,2024-09-27,Fri,Sam Ray,s1,whole day,,,Residential event,residential",
+        "Elm Academy,2025-11-13,Thu,Sam Ray,s1,whole day,,,Residential event,residential",
+    ]
+    rows = list(csv.DictReader(io.StringIO(text)))
+    order = [(r["school"], r["date"], r["participant"]) for r in rows]
+    assert order == sorted(order)
+    assert ("Oak Primary", "2024-09-26", "Ann Bell") in order
+    days = {p["id"]: p["days_out_of_school"] for p in json.loads(result.stdout)["participants"]}
+    assert {who: sum(r["id"] == who for r in rows) for who in days} == days
+
+
+def test_day_part_tells_a_morning_an_afternoon_and_a_whole_day_apart() -> None:
+    from datetime import date, time
+
+    from npqplan.cohort import DayPart, day_part
+    from npqplan.plan import Session
+    from npqplan.schema import ComponentKind, Delivery
+
+    def session(start: time | None, end: time | None) -> Session:
+        day = date(2025, 1, 8)
+        return Session(day, start, "Day", "Term one", 0, ComponentKind.FACE_TO_FACE,
+                       Delivery.IN_PERSON, day, end, start is None, 4.0, False)  # fmt: skip
+
+    assert day_part(session(time(9), time(13))) is DayPart.MORNING
+    assert day_part(session(time(12, 30), time(16, 30))) is DayPart.AFTERNOON
+    assert day_part(session(time(9), time(15, 30))) is DayPart.WHOLE
+    assert day_part(session(None, None)) is DayPart.WHOLE
+
+
+def test_each_school_gets_a_calendar_of_its_staff_out_of_school_with_uids_of_its_own(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """There was no calendar a school could open to see when its staff are out."""
+    roster(tmp_path, *THREE)
+    result = run_cli("cohort", "plan", "roster.csv", "npqel", "--out", "run", env=EPOCH)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "run" / "schools").iterdir()) == [
+        "elm-academy.ics", "oak-primary.ics",
+    ]  # fmt: skip
+    oak = icalendar.Calendar.from_ical((tmp_path / "run/schools/oak-primary.ics").read_bytes())
+    assert str(oak["X-WR-CALNAME"]) == (
+        "Oak Primary: staff out of school for NPQ Executive Leadership (UCL)"
+    )
+    summaries = sorted(str(event["SUMMARY"]) for event in oak.walk("VEVENT"))
+    assert summaries == sorted(
+        f"{who}: {what}"
+        for who in ("Kim Lee", "Kit Fox")
+        for what in (
+            "Attend: Residential event", "Attend: Residential event",
+            "Complete: Final summative assessment (open-book case study)",
+        )
+    )  # fmt: skip
+    every = [uid for f in sorted((tmp_path / "run").rglob("*.ics")) for uid in _uids_list(f)]
+    assert len(every) == len(set(every))
+
+
+def test_index_csv_names_every_file_written_and_whom_it_is_for(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    roster(tmp_path, *THREE)
+    assert run_cli("cohort", "plan", "roster.csv", "npqel", "--out", "run").returncode == 0
+    rows = list(csv.DictReader((tmp_path / "run" / "index.csv").open(encoding="utf-8")))
+    written = {str(p.relative_to(tmp_path / "run")) for p in (tmp_path / "run").rglob("*.*")}
+    assert {row["file"] for row in rows} == written - {"index.csv"}
+    assert {(r["file"], r["id"], r["name"], r["school"]) for r in rows if r["id"] == "t1"} == {
+        ("t1.ics", "t1", "Tom Ray", "Elm Academy"), ("t1.json", "t1", "Tom Ray", "Elm Academy"),
+    }  # fmt: skip
+    assert ("schools/oak-primary.ics", "Oak Primary") in {(r["file"], r["school"]) for r in rows}
+
+
+def test_school_files_are_plain_names_never_paths_and_never_the_same() -> None:
+    from npqplan.cohort import school_files
+
+    assert school_files(["Oak Primary", "oak primary!", "../../etc", "École St Père", "???"]) == {
+        "???": "schools/school.ics",
+        "../../etc": "schools/etc.ics",
+        "École St Père": "schools/ecole-st-pere.ics",
+        "Oak Primary": "schools/oak-primary.ics",
+        "oak primary!": "schools/oak-primary-2.ics",
+    }
+
+
+def test_everyone_within_the_target_past_100_prints_no_empty_participants_table(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """An empty participants table was printed when everyone is within the target."""
+    roster(tmp_path, *(f"p{n:03d},P {n},Oak,2024-09,kent,,,,," for n in range(101)))
+    result = run_cli("cohort", "plan", "roster.csv", "npqel", "--out", "run")
+    assert result.returncode == 0, result.stderr
+    assert "Participants" not in result.stdout
+    assert "All 101 participants are within the target and without a conflict; --format csv" in (
+        result.stdout
+    )
+
+
+def test_a_repeated_id_is_reported_even_when_its_row_has_another_error(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    roster(tmp_path, "a1,Ann,Oak,2024-09,kent,,,,,", "A1,Abe,Oak,2024-13,kent,,,,,")
+    result = run_cli("cohort", "plan", "roster.csv", "npqel", "--out", "run")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "roster.csv:3: id: 'A1' is already on line 2",
+        "roster.csv:3: start: 2024-13: no such month; write YYYY-MM (like 2024-09) or YYYY-MM-DD",
+    ]
+
+
 # -- any roster row plans as schedule and export do ----------------------------------------------
 
 rows = st.fixed_dictionaries(
@@ -393,6 +545,10 @@ def _without_export_state(data: bytes) -> bytes:
 
 def _without_uids(data: bytes) -> bytes:
     return re.sub(rb"(?m)^UID:.*\r\n", b"", data)
+
+
+def _uids_list(path: Path) -> list[str]:
+    return [str(e["UID"]) for e in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")]
 
 
 def _uids(data: bytes) -> set[str]:

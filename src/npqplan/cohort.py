@@ -10,16 +10,19 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+from enum import StrEnum
 
 from npqplan.calendar import SchoolCalendar
 from npqplan.errors import InvalidFileError, RequestValueError
 from npqplan.hours import Verdict, check_hours
 from npqplan.plan import Plan, Session
 from npqplan.request import PlanRequest, parse_start, preferences_of
+from npqplan.schema import ComponentKind
 
 REQUIRED_COLUMNS = ("id", "name", "school", "start")
 CALENDAR_COLUMNS = ("calendar", "terms")
@@ -28,6 +31,8 @@ COLUMNS = (*REQUIRED_COLUMNS, *CALENDAR_COLUMNS, *OPTIONAL_COLUMNS)
 MOST_PARTICIPANTS = 100_000
 LONGEST_VALUE = 200
 LONGEST_EVENT_DAYS = 5
+# A school's morning ends, and its afternoon begins, about here: a half day of cover.
+HALF_DAY_ENDS, HALF_DAY_BEGINS = time(13, 0), time(12, 0)
 # An id names the participant's files: letters, digits, '.', '_' and '-', never a path.
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
@@ -118,14 +123,16 @@ def parse_roster(text: str, source: str, calendars: Collection[str]) -> Roster:
                 problems.append(f"{source}:{line}: row: a roster holds at most "
                                 f"{MOST_PARTICIPANTS:,} participants")  # fmt: skip
                 break
-            found, row_problems = _participant(dict(zip(columns, row, strict=False)), line,
-                                               len(row), len(columns), calendars)  # fmt: skip
-            if found is not None:
-                earlier = seen.setdefault(found.id.lower(), line)
-                if earlier != line:
-                    row_problems.append(("id", f"{found.id!r} is already on line {earlier}"))
-                else:
-                    participants.append(found)
+            values = dict(zip(columns, row, strict=False))
+            found, row_problems = _participant(values, line, len(row), len(columns), calendars)
+            given = (values.get("id") or "").strip()
+            # A repeated id is reported whatever else is wrong with the row, so that fixing the
+            # row's other problems never uncovers a new one.
+            earlier = seen.setdefault(given.lower(), line) if given else line
+            if earlier != line:
+                row_problems.insert(0, ("id", f"{given!r} is already on line {earlier}"))
+            elif found is not None:
+                participants.append(found)
             problems += [f"{source}:{line}: {column}: {reason}" for column, reason in row_problems]
         line = reader.line_num + 1
     if not problems and not participants:
@@ -249,10 +256,19 @@ class Outcome:
     weeks_over: tuple[date, ...]
     days_out: tuple[date, ...]
     conflicts: tuple[Conflict, ...]
+    # In-person day events in term (the days out, for cover), and the assessment window: what
+    # the participant's school sees in its calendar. A few sessions, whatever the plan's size.
+    out_of_school: tuple[Session, ...] = ()
+    assessment: tuple[Session, ...] = ()
 
     @property
     def outside_target(self) -> bool:
         return self.verdict is not Verdict.WITHIN
+
+    @property
+    def away(self) -> tuple[Session, ...]:
+        """Every session the participant's school calendar shows, in date order."""
+        return tuple(sorted((*self.out_of_school, *self.assessment)))
 
 
 def outcome_of(participant: Participant, plan: Plan, calendar: SchoolCalendar) -> Outcome:
@@ -263,9 +279,16 @@ def outcome_of(participant: Participant, plan: Plan, calendar: SchoolCalendar) -
         start=plan.start,
         verdict=report.verdict,
         weeks_over=tuple(flagged.week.week_start for flagged in report.weeks_over),
-        days_out=tuple(day for s in report.out_of_school for day in _days(s) if day.weekday() < 5),
+        days_out=tuple(day for s in report.out_of_school for day in weekdays(s)),
         conflicts=tuple(fixed_conflicts(plan, calendar)),
+        out_of_school=report.out_of_school,
+        assessment=tuple(s for s in plan.sessions if s.kind is ComponentKind.ASSESSMENT),
     )
+
+
+def weekdays(session: Session) -> Iterator[date]:
+    """The weekdays a session spans: the days a school would have to cover."""
+    return (day for day in _days(session) if day.weekday() < 5)
 
 
 def fixed_conflicts(plan: Plan, calendar: SchoolCalendar) -> Iterator[Conflict]:
@@ -307,6 +330,14 @@ class ConflictGroup:
     why: str
     calendar: str
     participants: tuple[str, ...]
+    names: tuple[str, ...] = ()
+
+    @property
+    def named(self) -> tuple[str, ...]:
+        """Each participant as a person reads them: `Kim Lee (k1)`."""
+        return tuple(
+            f"{name} ({who})" for name, who in zip(self.names, self.participants, strict=True)
+        )
 
 
 @dataclass(frozen=True)
@@ -318,6 +349,38 @@ class Cover:
     days: int
 
 
+class DayPart(StrEnum):
+    WHOLE = "whole day"
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+
+
+@dataclass(frozen=True)
+class CoverDay:
+    """One participant out of school on one day: a line a cover manager can book from."""
+
+    school: str
+    name: str
+    id: str
+    day: date
+    part: DayPart
+    start: time | None
+    end: time | None
+    component: str
+    kind: str
+
+
+def day_part(session: Session) -> DayPart:
+    """A timed session over by 13:00 is a morning, one from 12:00 an afternoon; else all day."""
+    if session.all_day or session.start is None or session.end is None:
+        return DayPart.WHOLE
+    if session.end_date == session.day and session.end <= HALF_DAY_ENDS:
+        return DayPart.MORNING
+    if session.end_date == session.day and session.start >= HALF_DAY_BEGINS:
+        return DayPart.AFTERNOON
+    return DayPart.WHOLE
+
+
 @dataclass(frozen=True)
 class CohortReport:
     programme: str
@@ -325,6 +388,40 @@ class CohortReport:
     outcomes: tuple[Outcome, ...]
     conflicts: tuple[ConflictGroup, ...]
     cover: tuple[Cover, ...]
+    provider: str = ""
+
+    @property
+    def cover_days(self) -> tuple[CoverDay, ...]:
+        """Every participant-day out of school, by school, date, then participant's name."""
+        found = [
+            CoverDay(
+                outcome.participant.school,
+                outcome.participant.name,
+                outcome.participant.id,
+                day,
+                day_part(session),
+                None if session.all_day else session.start,
+                None if session.all_day else session.end,
+                session.component,
+                session.kind.value,
+            )
+            for outcome in self.outcomes
+            for session in outcome.out_of_school
+            for day in weekdays(session)
+        ]
+        return tuple(
+            sorted(
+                found,
+                key=lambda c: (
+                    c.school.casefold(),
+                    c.school,
+                    c.day,
+                    c.start or time.min,
+                    c.name.casefold(),
+                    c.id,
+                ),
+            )
+        )
 
     @property
     def outside_target(self) -> tuple[Outcome, ...]:
@@ -336,15 +433,17 @@ class CohortReport:
         return not self.conflicts and not self.outside_target
 
 
-def cohort_report(programme: str, title: str, outcomes: Iterable[Outcome]) -> CohortReport:
+def cohort_report(
+    programme: str, title: str, outcomes: Iterable[Outcome], provider: str = ""
+) -> CohortReport:
     """Outcomes in roster order; conflicts by event, date and council; cover by school, month."""
     ordered = tuple(sorted(outcomes, key=lambda outcome: outcome.participant.line))
-    grouped: dict[tuple[date, str, str, str], list[str]] = defaultdict(list)
+    grouped: dict[tuple[date, str, str, str], list[Participant]] = defaultdict(list)
     cover: dict[tuple[str, str], int] = defaultdict(int)
     for outcome in ordered:
         for conflict in outcome.conflicts:
             key = (conflict.day, conflict.component, outcome.calendar, conflict.why)
-            grouped[key].append(outcome.participant.id)
+            grouped[key].append(outcome.participant)
         for day in outcome.days_out:
             cover[(outcome.participant.school, f"{day:%Y-%m}")] += 1
     return CohortReport(
@@ -352,10 +451,13 @@ def cohort_report(programme: str, title: str, outcomes: Iterable[Outcome]) -> Co
         title=title,
         outcomes=ordered,
         conflicts=tuple(
-            ConflictGroup(component, day, why, calendar, tuple(ids))
-            for (day, component, calendar, why), ids in sorted(grouped.items())
+            ConflictGroup(
+                component, day, why, calendar, tuple(p.id for p in who), tuple(p.name for p in who)
+            )
+            for (day, component, calendar, why), who in sorted(grouped.items())
         ),
         cover=tuple(Cover(school, month, days) for (school, month), days in sorted(cover.items())),
+        provider=provider,
     )
 
 
@@ -407,3 +509,26 @@ def candidate_dates(
             found.append(Candidate(run[0], run[-1], len(participants) - len(away), named))
         day += timedelta(days=1)
     return sorted(found, key=lambda candidate: (-candidate.in_term, candidate.first))
+
+
+# -- the files of a run -------------------------------------------------------------------------
+
+SCHOOLS_FOLDER = "schools"
+_NOT_IN_A_NAME = re.compile(r"[^a-z0-9]+")
+
+
+def school_files(schools: Iterable[str]) -> dict[str, str]:
+    """Each school's calendar file in a run's folder, named from the school's name: lower-case
+    letters, digits and '-' only (never a path), numbered when two names come out the same."""
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for school in sorted(set(schools), key=lambda name: (name.casefold(), name)):
+        plain = unicodedata.normalize("NFKD", school).encode("ascii", "ignore").decode().lower()
+        stem = _NOT_IN_A_NAME.sub("-", plain).strip("-")[:60].strip("-") or "school"
+        name, number = stem, 1
+        while name in taken:
+            number += 1
+            name = f"{stem}-{number}"
+        taken.add(name)
+        found[school] = f"{SCHOOLS_FOLDER}/{name}.ics"
+    return found

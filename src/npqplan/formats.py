@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from npqplan.cohort import Candidate, CohortReport
+from npqplan.cohort import Candidate, CohortReport, school_files
 from npqplan.hours import HoursReport
 from npqplan.plan import Plan, Session, Week
 from npqplan.progress import ENGAGEMENT_THRESHOLD, LogEntry, ProgressReport
@@ -307,6 +307,10 @@ def log_csv(entries: Sequence[LogEntry]) -> str:
 # -- cohorts ----------------------------------------------------------------------------------
 
 
+COVER_FILE, INDEX_FILE = "cover.csv", "index.csv"
+PARTICIPANT_FILES = ("the participant's calendar", "the participant's plan (JSON)")
+
+
 def participant_files(out: str, participant_id: str) -> tuple[str, str]:
     """Where a cohort run writes a participant's calendar and plan, as the user named the folder."""
     return f"{out.rstrip('/')}/{participant_id}.ics", f"{out.rstrip('/')}/{participant_id}.json"
@@ -314,12 +318,14 @@ def participant_files(out: str, participant_id: str) -> tuple[str, str]:
 
 def cohort_dict(report: CohortReport, out: str) -> dict[str, Any]:
     """The documented `cohort plan --format json` object (README: "For providers and hubs")."""
+    schools = school_files(outcome.participant.school for outcome in report.outcomes)
     participants = []
     for outcome in report.outcomes:
         ics_file, plan_file = participant_files(out, outcome.participant.id)
         participants.append(
             {
                 "id": outcome.participant.id,
+                "name": outcome.participant.name,
                 "school": outcome.participant.school,
                 "calendar": outcome.calendar,
                 "start": outcome.start.isoformat(),
@@ -329,6 +335,7 @@ def cohort_dict(report: CohortReport, out: str) -> dict[str, Any]:
                 "conflicts": len(outcome.conflicts),
                 "ics": ics_file,
                 "plan": plan_file,
+                "school_ics": f"{out.rstrip('/')}/{schools[outcome.participant.school]}",
             }
         )
     return {
@@ -343,6 +350,7 @@ def cohort_dict(report: CohortReport, out: str) -> dict[str, Any]:
                 "why": group.why,
                 "calendar": group.calendar,
                 "participants": list(group.participants),
+                "names": list(group.names),
             }
             for group in report.conflicts
         ],
@@ -360,6 +368,7 @@ def cohort_json(report: CohortReport, out: str) -> str:
 COHORT_CSV_COLUMNS = (
     "record",
     "id",
+    "name",
     "school",
     "calendar",
     "start",
@@ -368,6 +377,7 @@ COHORT_CSV_COLUMNS = (
     "days_out_of_school",
     "ics",
     "plan",
+    "school_ics",
     "component",
     "date",
     "why",
@@ -395,6 +405,7 @@ def cohort_csv(report: CohortReport, out: str) -> str:
                 "date": group.day.isoformat(),
                 "why": group.why,
                 "participants": " ".join(group.participants),
+                "name": "; ".join(group.names),
             }
         )
     for cover in report.cover:
@@ -413,12 +424,13 @@ def cohort_markdown(report: CohortReport, out: str) -> str:
         f"- Plans and calendars: `{out}`",
         f"- Outside the target: {outside}; fixed events on a closed day: {len(report.conflicts)}",
         "",
-        "| id | school | calendar | start | verdict | weeks over | days out of school |",
-        "| --- | --- | --- | --- | --- | ---: | ---: |",
+        "| id | name | school | calendar | start | verdict | weeks over | days out of school |",
+        "| --- | --- | --- | --- | --- | --- | ---: | ---: |",
     ]
     for item in data["participants"]:
         lines.append(
-            f"| {_markdown_cell(item['id'])} | {_markdown_cell(item['school'])} | "
+            f"| {_markdown_cell(item['id'])} | {_markdown_cell(item['name'])} | "
+            f"{_markdown_cell(item['school'])} | "
             f"{_markdown_cell(item['calendar'])} | {item['start']} | {item['verdict']} | "
             f"{len(item['weeks_over'])} | {item['days_out_of_school']} |"
         )
@@ -432,7 +444,7 @@ def cohort_markdown(report: CohortReport, out: str) -> str:
             lines.append(
                 f"| {group.day.isoformat()} | {_markdown_cell(group.component)} | "
                 f"{_markdown_cell(group.calendar)} | {_markdown_cell(group.why)} | "
-                f"{_markdown_cell(', '.join(group.participants))} |"
+                f"{_markdown_cell(', '.join(group.named))} |"
             )
     else:
         lines.append("None.")
@@ -444,6 +456,52 @@ def cohort_markdown(report: CohortReport, out: str) -> str:
     else:
         lines.append("None.")
     return "\n".join(lines) + "\n"
+
+
+COVER_CSV_COLUMNS = ("school", "date", "day", "participant", "id", "part", "from", "to", "for",
+                     "kind")  # fmt: skip
+
+
+def cover_csv(report: CohortReport) -> str:
+    """`cover.csv`: a row per participant and day out of school, by school, date and name."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COVER_CSV_COLUMNS)
+    for cover in report.cover_days:
+        writer.writerow(
+            [
+                cover.school,
+                cover.day.isoformat(),
+                f"{cover.day:%a}",
+                cover.name,
+                cover.id,
+                cover.part.value,
+                clock_text(cover.start) or "",
+                clock_text(cover.end) or "",
+                cover.component,
+                cover.kind,
+            ]
+        )
+    return buffer.getvalue()
+
+
+INDEX_CSV_COLUMNS = ("file", "what", "id", "name", "school")
+
+
+def index_csv(report: CohortReport) -> str:
+    """`index.csv`: every file a cohort run writes beside it, and whom it is for."""
+    schools = school_files(outcome.participant.school for outcome in report.outcomes)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(INDEX_CSV_COLUMNS)
+    writer.writerow([COVER_FILE, "days out of school, for cover", "", "", ""])
+    for school, name in schools.items():
+        writer.writerow([name, "the school's calendar of its staff out of school", "", "", school])
+    for outcome in report.outcomes:
+        who = outcome.participant
+        for name, what in zip(participant_files("", who.id), PARTICIPANT_FILES, strict=True):
+            writer.writerow([name.lstrip("/"), what, who.id, who.name, who.school])
+    return buffer.getvalue()
 
 
 def candidates_dict(

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -80,6 +81,10 @@ def summary(session: Session) -> str:
 
 
 def description(plan: Plan, session: Session) -> str:
+    return event_text(plan.title, plan.provider, session).description
+
+
+def _description(title: str, provider: str, session: Session) -> str:
     lines = [
         f"Component: {session.component} ({session.kind.value}, {session.delivery.value})",
         f"Hours: {hours_text(session.hours)}"
@@ -90,8 +95,21 @@ def description(plan: Plan, session: Session) -> str:
         lines.append("Date: fixed by the provider or cohort")
     if session.provenance:
         lines.append(f"Where the hours come from: {session.provenance}")
-    lines.append(f"Programme: {plan.title}, {plan.provider}")
+    lines.append(f"Programme: {title}, {provider}")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class EventText:
+    """What an event says in words, made once per session however many calendars carry it."""
+
+    summary: str
+    description: str
+
+
+def event_text(title: str, provider: str, session: Session) -> EventText:
+    """The words of a session of the programme `title` by `provider`."""
+    return EventText(summary(session), _description(title, provider, session))
 
 
 def export_calendar(
@@ -118,22 +136,25 @@ def export_calendar(
     before = {e.uid: e for e in previous if e.uid == session_uid(key, e.session)}
     events: list[ExportedEvent] = []
     current: set[str] = set()
+    texts: list[EventText] = []
     for session in plan.sessions:
         uid = session_uid(key, session)
         if uid in current:
             raise ValueError(f"two sessions share the identity {session.identity!r}")
         current.add(uid)
-        events.append(_versioned(plan, uid, session, False, before.get(uid), stamp, chosen))
+        texts.append(event_text(plan.title, plan.provider, session))
+        events.append(_versioned(uid, session, texts[-1], False, before.get(uid), stamp, chosen))
     dropped = sorted(
         (event for uid, event in before.items() if uid not in current),
         key=lambda event: (event.session.day, event.session.start or time.min, event.uid),
     )
     for old in dropped:
-        events.append(_versioned(plan, old.uid, old.session, True, old, stamp, chosen))
+        texts.append(event_text(plan.title, plan.provider, old.session))
+        events.append(_versioned(old.uid, old.session, texts[-1], True, old, stamp, chosen))
 
-    calendar = _calendar(plan)
-    for event in events:
-        calendar.add_component(_vevent(plan, event, stamp, chosen))
+    calendar = _calendar(calendar_name(plan))
+    for event, text in zip(events, texts, strict=True):
+        calendar.add_component(vevent(event, text, stamp, chosen))
     changed = [e for e in events if e.uid in before and e.sequence != before[e.uid].sequence]
     return CalendarExport(
         calendar.to_ical(),
@@ -144,14 +165,14 @@ def export_calendar(
     )
 
 
-def _calendar(plan: Plan) -> icalendar.Calendar:
+def _calendar(title: str) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     # icalendar writes unknown properties raw: vText escapes ';', ',' and '\\' as TEXT needs.
-    name = icalendar.vText(calendar_name(plan))
+    name = icalendar.vText(title)
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", TZID)
@@ -190,7 +211,7 @@ def _when(session: Session) -> tuple[date | datetime, date | datetime]:
     return begin, finish
 
 
-def _content(plan: Plan, session: Session, cancelled: bool, options: ExportOptions) -> str:
+def _content(session: Session, text: EventText, cancelled: bool, options: ExportOptions) -> str:
     """Everything an event says apart from DTSTAMP, SEQUENCE and LAST-MODIFIED, as text."""
     begin, finish = _when(session)
     reminder = None if cancelled or options.reminder is None else options.reminder
@@ -198,8 +219,8 @@ def _content(plan: Plan, session: Session, cancelled: bool, options: ExportOptio
         {
             "start": begin.isoformat(),
             "end": finish.isoformat(),
-            "summary": summary(session),
-            "description": description(plan, session),
+            "summary": text.summary,
+            "description": text.description,
             "categories": [session.kind.value],
             "location": session.location,
             "cancelled": cancelled,
@@ -211,16 +232,16 @@ def _content(plan: Plan, session: Session, cancelled: bool, options: ExportOptio
 
 
 def _versioned(
-    plan: Plan,
     uid: str,
     session: Session,
+    text: EventText,
     cancelled: bool,
     old: ExportedEvent | None,
     stamp: datetime,
     options: ExportOptions,
 ) -> ExportedEvent:
     fingerprint = hashlib.sha256(
-        _content(plan, session, cancelled, options).encode("utf-8")
+        _content(session, text, cancelled, options).encode("utf-8")
     ).hexdigest()
     if old is None:
         return ExportedEvent(uid, fingerprint, 0, None, session, cancelled)
@@ -229,35 +250,106 @@ def _versioned(
     return ExportedEvent(uid, fingerprint, old.sequence + 1, stamp, session, cancelled)
 
 
-def _vevent(
-    plan: Plan, event: ExportedEvent, stamp: datetime, options: ExportOptions
+def vevent(
+    event: ExportedEvent, text: EventText, stamp: datetime, options: ExportOptions
 ) -> icalendar.Event:
+    """The one VEVENT every calendar npqplan writes is made of. Each property is given its
+    icalendar type directly: `.add()` would work the type out again for every event."""
     session = event.session
     begin, finish = _when(session)
-    vevent = icalendar.Event()
-    vevent.add("uid", event.uid)
-    vevent.add("dtstamp", stamp)
-    vevent.add("sequence", event.sequence)
-    if event.modified is not None:
-        vevent.add("last-modified", event.modified.astimezone(UTC))
-    vevent.add("dtstart", begin)
-    vevent.add("dtend", finish)
-    title = summary(session)
-    vevent.add("summary", f"Cancelled: {title}" if event.cancelled else title)
-    text = description(plan, session)
+    title = f"Cancelled: {text.summary}" if event.cancelled else text.summary
+    words = text.description
     if event.cancelled:
-        text = "No longer in your plan: npqplan re-planned this session away.\n" + text
-    vevent.add("description", text)
-    vevent.add("categories", [session.kind.value])
+        words = "No longer in your plan: npqplan re-planned this session away.\n" + words
+    properties: dict[str, Any] = {
+        "UID": icalendar.vText(event.uid),
+        "DTSTAMP": icalendar.vDDDTypes(stamp),
+        "SEQUENCE": icalendar.vInt(event.sequence),
+        "DTSTART": icalendar.vDDDTypes(begin),
+        "DTEND": icalendar.vDDDTypes(finish),
+        "SUMMARY": icalendar.vText(title),
+        "DESCRIPTION": icalendar.vText(words),
+        "CATEGORIES": icalendar.vCategory([session.kind.value]),
+        "STATUS": icalendar.vText("CANCELLED" if event.cancelled else "CONFIRMED"),
+        # Calendars that ignore STATUS still show a cancelled session as free time.
+        "TRANSP": icalendar.vText("TRANSPARENT" if event.cancelled else "OPAQUE"),
+    }
+    if event.modified is not None:
+        properties["LAST-MODIFIED"] = icalendar.vDDDTypes(event.modified.astimezone(UTC))
     if session.location:
-        vevent.add("location", session.location)
-    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
-    # Calendars that ignore STATUS still show a cancelled session as free time.
-    vevent.add("transp", "TRANSPARENT" if event.cancelled else "OPAQUE")
+        properties["LOCATION"] = icalendar.vText(session.location)
+    made = icalendar.Event()
+    made.update(properties)
     if options.reminder is not None and not event.cancelled:
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", title)
+        alarm.add("description", text.summary)
         alarm.add("trigger", -options.reminder)
-        vevent.add_component(alarm)
-    return vevent
+        made.add_component(alarm)
+    return made
+
+
+# -- many calendars of one plan: a cohort ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedCalendar:
+    """One plan's calendar, written by icalendar once for everyone whose plan it is.
+
+    Participants with the same request get the same plan; their calendars differ only in the
+    UIDs, which come from each one's own key. `pieces` are the written calendar cut around its
+    UID values, so each copy is the same bytes with that participant's UIDs between them.
+    """
+
+    sessions: tuple[Session, ...]
+    pieces: tuple[bytes, ...]
+
+    def for_key(self, key: str) -> bytes:
+        parts = [self.pieces[0]]
+        for session, piece in zip(self.sessions, self.pieces[1:], strict=True):
+            parts += [session_uid(key, session).encode("ascii"), piece]
+        return b"".join(parts)
+
+
+def shared_calendar(plan: Plan, *, key: str, generated_at: datetime) -> SharedCalendar:
+    """`plan`'s calendar as `export_calendar` writes it for `key`, ready for other keys."""
+    written = export_calendar(plan, key=key, generated_at=generated_at)
+    data, pieces, at = written.data, [], 0
+    for event in written.events:
+        # A UID line is always 49 octets, under the 75 a line may hold: never folded.
+        found = data.index(b"\r\nUID:" + event.uid.encode("ascii") + b"\r\n", at) + 6
+        pieces.append(data[at:found])
+        at = found + len(event.uid)
+    pieces.append(data[at:])
+    return SharedCalendar(tuple(event.session for event in written.events), tuple(pieces))
+
+
+@dataclass(frozen=True)
+class SchoolEvent:
+    """A participant's session that takes them out of school, for their school's calendar."""
+
+    who: str
+    key: str
+    session: Session
+    text: EventText
+
+
+def school_key(key: str) -> str:
+    """A participant's plan as their school's calendar shows it: UIDs of its own, so the
+    school's calendar and the participant's never overwrite each other's events."""
+    return f"{key} at school"
+
+
+def school_calendar(title: str, events: Sequence[SchoolEvent], *, generated_at: datetime) -> bytes:
+    """A school's calendar of when its staff are out: each event named by the participant."""
+    stamp = generated_at.astimezone(UTC)
+    calendar = _calendar(title)
+    for item in events:
+        uid = session_uid(school_key(item.key), item.session)
+        text = EventText(
+            f"{item.who}: {item.text.summary}",
+            f"Out of school: {item.who}\n{item.text.description}",
+        )
+        event = ExportedEvent(uid, "", 0, None, item.session)
+        calendar.add_component(vevent(event, text, stamp, ExportOptions()))
+    return bytes(calendar.to_ical())

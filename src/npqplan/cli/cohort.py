@@ -55,7 +55,8 @@ def plan_command(
     outcomes: list[Outcome] = []
     problems: list[Problem] = []
     with new_folder(out, str(out)) as folder:
-        settings = Settings(programme, user_dir, cache_dir, cohort_file, export_time(), folder)
+        generated_at = export_time()
+        settings = Settings(programme, user_dir, cache_dir, cohort_file, generated_at, folder)
         # A bar only on a terminal: piped or redirected, standard error stays quiet.
         bar = progress_bar(stderr) if stderr.is_terminal else None
         task = bar.add_task("plan", total=len(roster.participants)) if bar else None
@@ -79,9 +80,16 @@ def plan_command(
                 [roster.located(p.participant, p.column, p.message) for p in problems],
                 max(p.exit_code for p in problems),
             )
-    report = cohort_report(entry.programme.id, entry.programme.title, outcomes)
+        report = cohort_report(
+            entry.programme.id, entry.programme.title, outcomes, entry.programme.provider
+        )
+        cohort_run.write_papers(report, folder, generated_at)
     _show(report, str(out), output_format)
-    say(f"wrote {out}: {len(outcomes)} calendars and plans")
+    schools = len({outcome.participant.school for outcome in outcomes})
+    say(
+        f"wrote {out}: {len(outcomes)} calendars and plans, {schools} school calendars, "
+        "cover.csv and index.csv"
+    )
     if not report.all_clear:
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 

@@ -47,13 +47,14 @@ def cohort_view(report: CohortReport, out: str, others_hint: str) -> Group:
     if len(listed) > LISTED_IN_FULL:
         listed = [o for o in report.outcomes if o.outside_target or o.conflicts]
     people = table("Participants")
-    for name in ("ID", "School", "Calendar", "Start", "Verdict"):
+    for name in ("ID", "Name", "School", "Calendar", "Start", "Verdict"):
         people.add_column(name, no_wrap=name in {"ID", "Start", "Verdict"})
     for name in ("Weeks\nover", "Days\nout", "Con-\nflicts"):
         people.add_column(name, justify="right", no_wrap=True)
     for outcome in listed:
         people.add_row(
             outcome.participant.id,
+            outcome.participant.name,
             outcome.participant.school,
             outcome.participant.calendar or Path(outcome.participant.terms or "").name,
             day_text(outcome.start),
@@ -62,10 +63,20 @@ def cohort_view(report: CohortReport, out: str, others_hint: str) -> Group:
             str(len(outcome.days_out)),
             str(len(outcome.conflicts)),
         )
-    parts.append(people)
     hidden = len(report.outcomes) - len(listed)
-    if hidden:
-        parts.append(Text(f"{hidden} more within the target and without a conflict; {others_hint}"))
+    if listed:
+        parts.append(people)
+        if hidden:
+            parts.append(
+                Text(f"{hidden} more within the target and without a conflict; {others_hint}")
+            )
+    else:
+        parts.append(
+            Text(
+                f"All {hidden} participants are within the target and without a conflict; "
+                f"{others_hint}"
+            )
+        )
     parts.append(Text(""))
     if report.conflicts:
         conflicts = table("Fixed events on a day a participant's school is closed")
@@ -77,7 +88,7 @@ def cohort_view(report: CohortReport, out: str, others_hint: str) -> Group:
                 group.component,
                 group.calendar,
                 group.why,
-                KeptTogether(_named(group.participants)),
+                KeptTogether(_named(group.named)),
             )
         parts.append(conflicts)
     else:
@@ -97,6 +108,8 @@ def cohort_view(report: CohortReport, out: str, others_hint: str) -> Group:
 
 
 def candidates_view(candidates: Sequence[Candidate], participants: int, days: int) -> Group:
+    if not candidates:
+        return Group(Text(f"No run of {days} weekdays in one week between those months."))
     listing = table(f"Dates for a {days}-day event, most participants in term first")
     listing.add_column("Days", no_wrap=True)
     listing.add_column(f"In term (of {participants})", justify="right")
