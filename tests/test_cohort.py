@@ -228,26 +228,45 @@ def test_markdown_report_names_the_conflict_and_the_council(
     )
 
 
-def test_dates_ranks_days_everyone_is_in_term_first_and_names_who_is_not(
+def test_dates_groups_by_council_and_ranks_by_fewest_out_then_councils_then_earliest(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
-    roster(tmp_path, "k1,Kim,Oak,2025-09,kent,,,,,", "s1,Sam,Elm,2025-09,surrey,,,,,")
-    args = ("cohort", "dates", "roster.csv", "--days", "2", "--between", "2025-10..2025-10")
+    """`cohort dates` listed participants one by one, and gave 60+ tied dates no tie-break."""
+    roster(
+        tmp_path,
+        "k1,Kim,Oak,2025-09,kent,,,,,",
+        "k2,Kit,Ash,2025-09,kent,,,,,",
+        "s1,Sam,Elm,2025-09,surrey,,,,,",
+        "s2,Sue,Elm,2025-09,surrey,,,,,",
+        "b1,Bea,Fir,2025-09,birmingham,,,,,",
+    )
+    args = ("cohort", "dates", "roster.csv", "--days", "1", "--between", "2025-10..2025-11")
     result = run_cli(*args, "--format", "json")
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
-    assert (found["from"], found["to"], found["participants"]) == ("2025-10-01", "2025-10-31", 2)
-    ranked = {c["first"]: c for c in found["candidates"]}
-    assert found["candidates"][0] == {
-        "first": "2025-10-01", "last": "2025-10-02", "in_term": 2, "not_in_term": [],
+    assert (found["from"], found["to"], found["participants"]) == ("2025-10-01", "2025-11-30", 5)
+    assert found["ranking"] == (
+        "fewest participants out of term first, then fewest councils affected, then earliest"
+    )
+    ranked = found["candidates"]
+    keys = [(c["out_of_term"], c["councils_affected"], c["first"]) for c in ranked]
+    assert keys == sorted(keys)
+    by_day = {c["first"]: c for c in ranked}
+    assert by_day["2025-10-22"]["councils"][0] == {
+        "calendar": "Kent County Council", "in_term": 0, "out_of_term": 2, "why": "Half-term",
     }  # fmt: skip
-    assert ranked["2025-10-22"]["not_in_term"] == [{"id": "k1", "why": "Half-term"}]
-    assert ranked["2025-10-29"]["not_in_term"] == [{"id": "s1", "why": "Half-term"}]
-    assert "2025-10-24" not in ranked  # a Friday: two days would run into the weekend
-    counts = [c["in_term"] for c in found["candidates"]]
-    assert counts == sorted(counts, reverse=True)
-    table = run_cli(*args)
-    assert re.search(r"Wed 22 Oct 2025 – Thu 23 Oct 2025 +1 +k1 \(Half-term\)", table.stdout)
+    assert {c["calendar"]: c["in_term"] for c in by_day["2025-10-22"]["councils"][1:]} == {
+        "Birmingham City Council": 1, "Surrey County Council": 2,
+    }  # fmt: skip
+    assert all(c["in_term"] + c["out_of_term"] == 5 for c in ranked)
+    assert "2025-10-25" not in by_day  # a Saturday
+    table = run_cli(*args).stdout
+    assert re.search(r"ranked fewest participants out of term\s+first, then fewest councils", table)
+    assert re.search(r"Wed 1 Oct 2025 +5 +0 +0 +everyone is in term", table)
+    lines = run_cli(*args, "--format", "csv").stdout.splitlines()
+    assert lines[0] == "first,last,in_term,out_of_term,councils_affected,not_in_term"
+    assert "2025-10-22,2025-10-22,3,2,1,Kent County Council: 2 (Half-term)" in lines
+    assert "more dates; --format csv or json lists every one" in table
 
 
 def test_dates_refuses_a_bad_range(run_cli: RunCli, tmp_path: Path) -> None:
@@ -266,6 +285,97 @@ def test_each_cohort_command_has_help_with_an_example(run_cli: RunCli) -> None:
         assert f"Example: npqplan cohort {command} roster.csv" in result.stdout
         assert "<path>" not in result.stdout
         assert "<int>" not in result.stdout
+
+
+# -- intakes -----------------------------------------------------------------------------------
+
+INTAKES = """\
+programme: npqel
+assessment_start: 2026-06-01
+intakes:
+  - start: 2024-09
+    sessions:
+      - term: Term one
+        component: Residential event
+        dates: [2024-11-14]
+  - start: 2025-01
+    sessions:
+      - term: Term one
+        component: Residential event
+        dates: [2025-03-13]
+    assessment_start: 2026-09-14
+"""
+
+
+def fixed(plan_file: Path) -> list[tuple[str, str]]:
+    plan = json.loads(plan_file.read_text(encoding="utf-8"))
+    return [(s["date"], s["kind"]) for w in plan["weeks"] for s in w["sessions"] if s["fixed"]]
+
+
+def test_each_row_takes_the_fixed_dates_of_its_intake(run_cli: RunCli, tmp_path: Path) -> None:
+    """A mixed-start roster got one set of fixed dates for all intakes."""
+    write(tmp_path, "intakes.yaml", INTAKES)
+    roster(tmp_path, "a1,Ann,Oak,2024-09,kent,,,,,", "b1,Bob,Oak,2025-01-06,kent,,,,,")
+    args = ("cohort", "plan", "roster.csv", "npqel", "--cohort", "intakes.yaml", "--out", "run")
+    result = run_cli(*args)
+    assert result.returncode in (0, 1), result.stderr
+    assert fixed(tmp_path / "run" / "a1.json") == [
+        ("2024-11-14", "residential"), ("2026-06-01", "assessment"),
+    ]  # fmt: skip
+    assert fixed(tmp_path / "run" / "b1.json") == [
+        ("2025-03-13", "residential"), ("2026-09-14", "assessment"),
+    ]  # fmt: skip
+    alone = run_cli("schedule", "npqel", "--start", "2025-01-06", "--cohort", "intakes.yaml",
+                    "--format", "json", "--no-save")  # fmt: skip
+    assert alone.stdout == (tmp_path / "run" / "b1.json").read_text(encoding="utf-8")
+
+
+def test_a_start_with_no_intake_is_a_located_row_and_schedule_names_the_flag(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    write(tmp_path, "intakes.yaml", INTAKES)
+    roster(tmp_path, "a1,Ann,Oak,2024-09,kent,,,,,", "c1,Cat,Oak,2025-04,kent,,,,,")
+    result = run_cli(
+        "cohort", "plan", "roster.csv", "npqel", "--cohort", "intakes.yaml", "--out", "run"
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "roster.csv:3: start: 2025-04: the cohort file has no intake starting that month (it "
+        "has 2024-09, 2025-01)\n"
+    )
+    assert not (tmp_path / "run").exists()
+    alone = run_cli("schedule", "npqel", "--start", "2025-04", "--cohort", "intakes.yaml")
+    assert alone.returncode == 2
+    assert alone.stderr == (
+        "error: --start 2025-04: the cohort file has no intake starting that month (it has "
+        "2024-09, 2025-01)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("intakes:\n  - start: 2025-13\n", "intakes.yaml:2:12: intakes[0].start: must be a month, "
+         "like 2025-01 (got '2025-13')"),
+        ("intakes:\n  - start: 2024-09\n  - start: 2024-09\n", "intakes.yaml:1:1: (top level): "
+         "lists the same intake month twice"),
+        ("intakes:\n  - start: 2024-09\n    when: 1\n", "intakes.yaml:3:5: intakes[0].when:"),
+    ],
+)  # fmt: skip
+def test_a_bad_intake_is_located(run_cli: RunCli, tmp_path: Path, text: str, message: str) -> None:
+    write(tmp_path, "intakes.yaml", text)
+    result = run_cli("validate", "intakes.yaml")
+    assert result.returncode == 2
+    assert message in result.stderr + result.stdout
+
+
+def test_a_cohort_file_without_intakes_means_what_it_meant(run_cli: RunCli, tmp_path: Path) -> None:
+    write(tmp_path, "dates.yaml", KENT_HALF_TERM_COHORT)
+    result = run_cli("validate", "dates.yaml")
+    assert result.stdout == "dates.yaml: ok (cohort dates for npqel: 1 date)\n"
+    write(tmp_path, "intakes.yaml", INTAKES)
+    result = run_cli("validate", "intakes.yaml")
+    assert result.stdout == "intakes.yaml: ok (cohort dates for npqel: 2 dates in 2 intakes)\n"
 
 
 # -- calendars that never collide ------------------------------------------------------------

@@ -464,14 +464,46 @@ def cohort_report(
 # -- choosing a date ----------------------------------------------------------------------------
 
 
+RANKING_RULE = "fewest participants out of term first, then fewest councils affected, then earliest"
+
+
+@dataclass(frozen=True)
+class CouncilDays:
+    """A school calendar's participants on an event's days: all in term, or all out and why."""
+
+    calendar: str
+    participants: int
+    why: str | None  # None when its schools are open on every day of the event
+
+    @property
+    def in_term(self) -> int:
+        return self.participants if self.why is None else 0
+
+    @property
+    def out_of_term(self) -> int:
+        return 0 if self.why is None else self.participants
+
+
 @dataclass(frozen=True)
 class Candidate:
-    """Days for an event, how many participants are in term on all of them, and who is not."""
+    """Days for an event, and each council's participants in term or not on them."""
 
     first: date
     last: date
-    in_term: int
-    away: tuple[tuple[str, str], ...]  # (participant id, why), in roster order
+    councils: tuple[CouncilDays, ...]  # those out of term first, then by name
+
+    @property
+    def in_term(self) -> int:
+        return sum(council.in_term for council in self.councils)
+
+    @property
+    def out_of_term(self) -> int:
+        return sum(council.out_of_term for council in self.councils)
+
+    @property
+    def away(self) -> tuple[CouncilDays, ...]:
+        """The councils whose schools are closed on a day of the event."""
+        return tuple(council for council in self.councils if council.why is not None)
 
 
 def candidate_dates(
@@ -481,34 +513,33 @@ def candidate_dates(
     last: date,
     days: int,
 ) -> list[Candidate]:
-    """Every run of `days` weekdays in one week from `first` to `last`, the runs with most
-    participants in term first (earliest first among equals).
+    """Every run of `days` weekdays in one week from `first` to `last`, ranked by RANKING_RULE.
 
-    `calendars` holds each participant's school calendar by `Participant.calendar_key`.
+    `calendars` holds each participant's school calendar by `Participant.calendar_key`. The
+    work grows with the days times the calendars: the participants are only counted.
     """
     if not 1 <= days <= LONGEST_EVENT_DAYS:
         raise ValueError(f"an event lasts 1 to {LONGEST_EVENT_DAYS} days")
-    by_key: dict[str, list[Participant]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
     for participant in participants:
-        by_key[participant.calendar_key].append(participant)
+        counts[participant.calendar_key] += 1
+    span = (last - first).days + 1
+    closed = {
+        key: [why_closed(first + timedelta(days=n), calendars[key]) for n in range(span)]
+        for key in counts
+    }
     found: list[Candidate] = []
-    day = first
-    while day + timedelta(days=days - 1) <= last:
-        if day.weekday() + days <= 5:
-            run = [day + timedelta(days=offset) for offset in range(days)]
-            away: list[tuple[int, str, str]] = []
-            for key, members in by_key.items():
-                why = next(
-                    (r for r in (why_closed(d, calendars[key]) for d in run) if r is not None),
-                    None,
-                )
-                if why is not None:
-                    away += [(p.line, p.id, why) for p in members]
-            away.sort()
-            named = tuple((who, why) for _, who, why in away)
-            found.append(Candidate(run[0], run[-1], len(participants) - len(away), named))
-        day += timedelta(days=1)
-    return sorted(found, key=lambda candidate: (-candidate.in_term, candidate.first))
+    for offset in range(span - days + 1):
+        day = first + timedelta(days=offset)
+        if day.weekday() + days > 5:
+            continue
+        councils = []
+        for key, number in counts.items():
+            why = next((w for w in closed[key][offset : offset + days] if w is not None), None)
+            councils.append(CouncilDays(calendars[key].name, number, why))
+        councils.sort(key=lambda c: (c.why is None, c.calendar, -c.participants))
+        found.append(Candidate(day, day + timedelta(days=days - 1), tuple(councils)))
+    return sorted(found, key=lambda c: (c.out_of_term, len(c.away), c.first))
 
 
 # -- the files of a run -------------------------------------------------------------------------

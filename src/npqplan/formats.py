@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from npqplan.cohort import Candidate, CohortReport, school_files
+from npqplan.cohort import RANKING_RULE, Candidate, CohortReport, school_files
 from npqplan.hours import HoursReport
 from npqplan.plan import Plan, Session, Week
 from npqplan.progress import ENGAGEMENT_THRESHOLD, LogEntry, ProgressReport
@@ -513,12 +513,23 @@ def candidates_dict(
         "from": first.isoformat(),
         "to": last.isoformat(),
         "participants": participants,
+        "ranking": RANKING_RULE,
         "candidates": [
             {
                 "first": candidate.first.isoformat(),
                 "last": candidate.last.isoformat(),
                 "in_term": candidate.in_term,
-                "not_in_term": [{"id": who, "why": why} for who, why in candidate.away],
+                "out_of_term": candidate.out_of_term,
+                "councils_affected": len(candidate.away),
+                "councils": [
+                    {
+                        "calendar": council.calendar,
+                        "in_term": council.in_term,
+                        "out_of_term": council.out_of_term,
+                        "why": council.why,
+                    }
+                    for council in candidate.councils
+                ],
             }
             for candidate in candidates
         ],
@@ -532,21 +543,24 @@ def candidates_json(
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _away_text(candidate: Candidate) -> str:
-    return "; ".join(f"{who} ({why})" for who, why in candidate.away)
+def away_text(candidate: Candidate) -> str:
+    """`Kent County Council: 12 (Half-term); ...`: each council out of term, with why."""
+    return "; ".join(f"{c.calendar}: {c.out_of_term} ({c.why})" for c in candidate.away)
 
 
 def candidates_csv(candidates: Sequence[Candidate]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("first", "last", "in_term", "not_in_term"))
+    writer.writerow(("first", "last", "in_term", "out_of_term", "councils_affected", "not_in_term"))
     for candidate in candidates:
         writer.writerow(
             (
                 candidate.first.isoformat(),
                 candidate.last.isoformat(),
                 candidate.in_term,
-                _away_text(candidate),
+                candidate.out_of_term,
+                len(candidate.away),
+                away_text(candidate),
             )
         )
     return buffer.getvalue()
@@ -554,12 +568,16 @@ def candidates_csv(candidates: Sequence[Candidate]) -> str:
 
 def candidates_markdown(candidates: Sequence[Candidate], participants: int) -> str:
     lines = [
-        f"| first day | last day | in term (of {participants}) | not in term |",
-        "| --- | --- | ---: | --- |",
+        f"Ranked {RANKING_RULE}.",
+        "",
+        f"| first day | last day | in term (of {participants}) | out of term | councils "
+        "affected | not in term |",
+        "| --- | --- | ---: | ---: | ---: | --- |",
     ]
     for candidate in candidates:
         lines.append(
             f"| {candidate.first.isoformat()} | {candidate.last.isoformat()} | "
-            f"{candidate.in_term} | {_markdown_cell(_away_text(candidate))} |"
+            f"{candidate.in_term} | {candidate.out_of_term} | {len(candidate.away)} | "
+            f"{_markdown_cell(away_text(candidate))} |"
         )
     return "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ from npqplan import cohort_run, formats, paths
 from npqplan.atomic import new_folder
 from npqplan.cli import options
 from npqplan.cli.options import PlanFormat
-from npqplan.cli.output import say, stderr, stdout
+from npqplan.cli.output import emit, say, stderr, stdout
 from npqplan.cli.plan import export_time
 from npqplan.cohort import CohortReport, Outcome, candidate_dates, cohort_report
 from npqplan.cohort_run import Problem, Settings
@@ -103,7 +103,7 @@ def _show(report: CohortReport, out: str, output_format: PlanFormat) -> None:
         PlanFormat.CSV: formats.cohort_csv,
         PlanFormat.MARKDOWN: formats.cohort_markdown,
     }[output_format](report, out)
-    stdout.out(text, end="", highlight=False)
+    emit(text, None)
 
 
 @app.command("dates", short_help="Rank dates for an event by who is in term.")
@@ -134,4 +134,4 @@ def dates_command(
         PlanFormat.CSV: lambda: formats.candidates_csv(found),
         PlanFormat.MARKDOWN: lambda: formats.candidates_markdown(found, len(people)),
     }[output_format]()
-    stdout.out(text, end="", highlight=False)
+    emit(text, None)

@@ -31,7 +31,8 @@ def _planned(request: PlanRequest | None) -> tuple[PlanRequest, PlannedProgramme
     if request is None:
         mine = current.plans(paths.state_dir(), paths.user_programmes_dir(), paths.cache_dir())
         return mine.request, mine.current
-    return request, make_plan(request, paths.user_programmes_dir(), paths.cache_dir())
+    with options.flag_names():  # a value that only the programme or cohort file rules out
+        return request, make_plan(request, paths.user_programmes_dir(), paths.cache_dir())
 
 
 @app.command(short_help="Lay a programme out week by week.")

@@ -104,9 +104,12 @@ def validate(
                 f"{file}: ok (term dates of {value.name}: {years})", markup=False, soft_wrap=True
             )
         elif isinstance(value, CohortFile):
-            count = sum(len(session.dates) for session in value.sessions)
+            every = (*value.sessions, *(s for i in value.intakes for s in i.sessions))
+            count = sum(len(session.dates) for session in every)
             whose = f" for {value.programme}" if value.programme else ""
             dates = f"{count} date{'' if count == 1 else 's'}"
+            if value.intakes:
+                dates += f" in {len(value.intakes)} intake{'' if len(value.intakes) == 1 else 's'}"
             stdout.print(f"{file}: ok (cohort dates{whose}: {dates})", markup=False, soft_wrap=True)
         else:
             stdout.print(f"{file}: ok", markup=False, soft_wrap=True)

@@ -9,7 +9,7 @@ from rich.console import Console, Group, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from npqplan.cohort import Candidate, CohortReport, Outcome
+from npqplan.cohort import RANKING_RULE, Candidate, CohortReport, Outcome
 from npqplan.hours import Verdict
 from npqplan.render.tables import KeptTogether, table
 from npqplan.render.words import day_text
@@ -18,6 +18,8 @@ VERDICT_STYLE = {Verdict.WITHIN: "green", Verdict.UNDER: "yellow", Verdict.OVER:
 # Past this many participants the table lists only those outside the target or with a conflict.
 LISTED_IN_FULL = 100
 NAMED_AWAY = 6
+# The best dates: enough to choose from; the machine formats list every one.
+LISTED_DATES = 20
 
 
 def progress_bar(console: Console) -> Progress:
@@ -110,17 +112,31 @@ def cohort_view(report: CohortReport, out: str, others_hint: str) -> Group:
 def candidates_view(candidates: Sequence[Candidate], participants: int, days: int) -> Group:
     if not candidates:
         return Group(Text(f"No run of {days} weekdays in one week between those months."))
-    listing = table(f"Dates for a {days}-day event, most participants in term first")
+    listing = table(f"Dates for a {days}-day event, ranked {RANKING_RULE}")
     listing.add_column("Days", no_wrap=True)
-    listing.add_column(f"In term (of {participants})", justify="right")
+    listing.add_column(f"In term\n(of {participants})", justify="right")
+    listing.add_column("Out of\nterm", justify="right")
+    listing.add_column("Councils\naffected", justify="right")
     listing.add_column("Not in term")
-    for candidate in candidates:
+    shown = candidates[:LISTED_DATES]
+    for candidate in shown:
         when = day_text(candidate.first, weekday=True)
         if candidate.last != candidate.first:
             when += f" – {day_text(candidate.last, weekday=True)}"
-        away = _named([f"{who} ({why})" for who, why in candidate.away])
-        listing.add_row(when, str(candidate.in_term), KeptTogether(away or "everyone is in term"))
-    return Group(listing)
+        away = [f"{c.calendar}: {c.out_of_term} ({c.why})" for c in candidate.away]
+        listing.add_row(
+            when,
+            str(candidate.in_term),
+            str(candidate.out_of_term),
+            str(len(candidate.away)),
+            KeptTogether("; ".join(away) or "everyone is in term"),
+        )
+    parts: list[RenderableType] = [listing]
+    if len(candidates) > len(shown):
+        parts.append(
+            Text(f"{len(candidates) - len(shown)} more dates; --format csv or json lists every one")
+        )
+    return Group(*parts)
 
 
 def _named(names: Sequence[str]) -> str:
