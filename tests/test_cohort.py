@@ -538,6 +538,46 @@ def test_each_school_gets_a_calendar_of_its_staff_out_of_school_with_uids_of_its
     assert len(every) == len(set(every))
 
 
+# Control characters in names are refused where read (the hostile-input issue).
+NAMES = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=90)
+
+
+@settings(max_examples=10, deadline=None)
+@given(names=st.lists(NAMES, min_size=1, max_size=4))
+def test_a_school_calendars_events_are_what_icalendar_writes_for_each(names: list[str]) -> None:
+    """Each school event is written once a session and given its participant's UID and
+    SUMMARY: the bytes are those of the one VEVENT builder, event for event."""
+    from datetime import UTC, date, datetime
+
+    from npqplan import ics
+    from npqplan.plan import ExportedEvent
+    from npqplan.request import PlanRequest, make_plan
+
+    plan = make_plan(PlanRequest(programme="npqel", start="2024-09"), None).plan
+    away = [s for s in plan.sessions if s.all_day]
+    stamp = datetime(2025, 1, 1, tzinfo=UTC)
+    events = [
+        ics.SchoolEvent(name, ics.plan_key("npqel", date(2024, 9, 1), participant=f"p{n}"), s)
+        for n, name in enumerate(names)
+        for s in away
+    ]
+    (data,) = ics.school_calendars(
+        [("Oak", events)], title=plan.title, provider=plan.provider, generated_at=stamp
+    )
+    written = re.findall(rb"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", data, flags=re.DOTALL)
+    expected = []
+    for item in events:
+        uid = ics.session_uid(ics.school_key(item.key), item.session)
+        text = ics.school_text(item.who, plan.title, plan.provider, item.session)
+        event = ExportedEvent(uid, "", 0, None, item.session)
+        expected.append(ics.vevent(event, text, stamp, ics.ExportOptions()).to_ical())
+    assert written == expected
+    parsed = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert [str(e["SUMMARY"]) for e in parsed] == [
+        f"{item.who}: {ics.summary(item.session)}" for item in events
+    ]
+
+
 def test_index_csv_names_every_file_written_and_whom_it_is_for(
     run_cli: RunCli, tmp_path: Path
 ) -> None:

@@ -17,6 +17,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -26,6 +27,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
 from npqplan import ics
@@ -968,3 +971,11 @@ def test_the_calendar_name_is_escaped_and_a_cancelled_event_is_free_time() -> No
         "CONFIRMED": "OPAQUE",
         "CANCELLED": "TRANSPARENT",
     }
+
+
+@given(key=st.text(max_size=80), identity=st.text(max_size=80))
+def test_session_uid_is_uuid5_of_the_key_and_the_sessions_identity(key: str, identity: str) -> None:
+    session = make("npqel").sessions[0]
+    one = replace(session, term=identity, component="c", occurrence=0)
+    name = f"{key}/{one.identity}"
+    assert ics.session_uid(key, one) == f"{uuid.uuid5(ics.UID_NAMESPACE, name)}@npqplan"

@@ -296,17 +296,16 @@ def write_papers(report: CohortReport, folder: Path, generated_at: datetime) -> 
     for outcome in report.outcomes:
         who = outcome.participant
         key = ics.plan_key(report.programme, outcome.start, participant=who.id)
-        away[who.school] += [
-            ics.SchoolEvent(
-                who.name, key, session, ics.event_text(report.title, report.provider, session)
-            )
-            for session in outcome.away
-        ]
+        away[who.school] += [ics.SchoolEvent(who.name, key, s) for s in outcome.away]
     names = school_files(away)
     (folder / SCHOOLS_FOLDER).mkdir()
-    for school, name in names.items():
-        title = f"{school}: staff out of school for {report.title}"
-        data = ics.school_calendar(title, away[school], generated_at=generated_at)
+    calendars = ics.school_calendars(
+        ((f"{school}: staff out of school for {report.title}", away[school]) for school in names),
+        title=report.title,
+        provider=report.provider,
+        generated_at=generated_at,
+    )
+    for name, data in zip(names.values(), calendars, strict=True):
         write_new(folder / name, data)
     write_new(folder / formats.INDEX_FILE, formats.index_csv(report).encode("utf-8"))
 

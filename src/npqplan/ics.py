@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -66,8 +66,18 @@ def plan_key(programme_id: str, start: date, *, participant: str | None = None) 
 
 
 def session_uid(key: str, session: Session) -> str:
-    """Stable across exports and re-plans; says nothing readable about the plan or the user."""
-    return f"{uuid.uuid5(UID_NAMESPACE, f'{key}/{session.identity}')}@{UID_DOMAIN}"
+    """Stable across exports and re-plans; says nothing readable about the plan or the user.
+
+    It is `uuid.uuid5(UID_NAMESPACE, f"{key}/{session.identity}")` (a test holds it to that),
+    written out from the SHA-1 directly: a cohort makes a hundred thousand of them, and the
+    UUID object costs twice the hash.
+    """
+    name = f"{key}/{session.identity}".encode()
+    digest = bytearray(hashlib.sha1(UID_NAMESPACE.bytes + name, usedforsecurity=False).digest())
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    h = digest[:16].hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}@{UID_DOMAIN}"
 
 
 def calendar_name(plan: Plan) -> str:
@@ -331,7 +341,6 @@ class SchoolEvent:
     who: str
     key: str
     session: Session
-    text: EventText
 
 
 def school_key(key: str) -> str:
@@ -340,16 +349,53 @@ def school_key(key: str) -> str:
     return f"{key} at school"
 
 
-def school_calendar(title: str, events: Sequence[SchoolEvent], *, generated_at: datetime) -> bytes:
-    """A school's calendar of when its staff are out: each event named by the participant."""
+def school_text(who: str, title: str, provider: str, session: Session) -> EventText:
+    """A school's event: who is out and for what, without the study details of their own."""
+    return EventText(
+        f"{who}: {summary(session)}",
+        f"{session.component} ({session.kind.value}, {session.delivery.value}), "
+        f"{session.term}\nProgramme: {title}, {provider}",
+    )
+
+
+# Stand-ins, as long as a real UID, where a school event's own UID and SUMMARY go.
+_UID_MARK = f"{uuid.UUID(int=0)}@{UID_DOMAIN}"
+_WHO_MARK = "\u2063"
+
+
+def school_calendars(
+    schools: Iterable[tuple[str, Sequence[SchoolEvent]]],
+    *,
+    title: str,
+    provider: str,
+    generated_at: datetime,
+) -> Iterator[bytes]:
+    """Each school's calendar (its name, its staff's events) of when its staff are out, each
+    event named by the participant.
+
+    icalendar writes each session's event once, however many staff share the session, with
+    stand-ins for the UID and the SUMMARY; each copy gets its participant's UID and SUMMARY
+    line, which icalendar writes (and folds) too.
+    """
     stamp = generated_at.astimezone(UTC)
-    calendar = _calendar(title)
-    for item in events:
-        uid = session_uid(school_key(item.key), item.session)
-        text = EventText(
-            f"{item.who}: {item.text.summary}",
-            f"Out of school: {item.who}\n{item.text.description}",
-        )
-        event = ExportedEvent(uid, "", 0, None, item.session)
-        calendar.add_component(vevent(event, text, stamp, ExportOptions()))
-    return bytes(calendar.to_ical())
+    written: dict[Session, tuple[bytes, bytes, bytes]] = {}
+    lines = icalendar.Event()
+    for name, events in schools:
+        calendar = _calendar(name).to_ical()
+        parts = [calendar.removesuffix(b"END:VCALENDAR\r\n")]
+        for item in events:
+            if item.session not in written:
+                text = school_text(_WHO_MARK, title, provider, item.session)
+                event = ExportedEvent(_UID_MARK, "", 0, None, item.session)
+                data = vevent(event, text, stamp, ExportOptions()).to_ical()
+                line = lines.content_line("SUMMARY", icalendar.vText(text.summary)).to_ical()
+                before, after = data.split(line + b"\r\n")
+                middle, end = after.split(_UID_MARK.encode("ascii"))
+                written[item.session] = (before, middle, end)
+            before, middle, end = written[item.session]
+            words = school_text(item.who, title, provider, item.session).summary
+            line = lines.content_line("SUMMARY", icalendar.vText(words)).to_ical()
+            uid = session_uid(school_key(item.key), item.session).encode("ascii")
+            parts += [before, line, b"\r\n", middle, uid, end]
+        parts.append(b"END:VCALENDAR\r\n")
+        yield b"".join(parts)
