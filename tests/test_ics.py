@@ -34,7 +34,7 @@ from ical.calendar_stream import IcsCalendarStream
 from npqplan import ics
 from npqplan import request as planning
 from npqplan.cli import options
-from npqplan.plan import Plan
+from npqplan.plan import ExportedEvent, Plan
 from npqplan.request import PlanRequest
 from tests.conftest import PROGRAMMES
 
@@ -979,3 +979,20 @@ def test_session_uid_is_uuid5_of_the_key_and_the_sessions_identity(key: str, ide
     one = replace(session, term=identity, component="c", occurrence=0)
     name = f"{key}/{one.identity}"
     assert ics.session_uid(key, one) == f"{uuid.uuid5(ics.UID_NAMESPACE, name)}@npqplan"
+
+
+@given(
+    words=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=400),
+    cancelled=st.booleans(),
+)
+def test_a_description_filled_in_later_is_what_icalendar_writes_in_full(
+    words: str, cancelled: bool
+) -> None:
+    """Descriptions are escaped and folded once per text and put in place of a stand-in: the
+    bytes must be icalendar's own for the event described in full."""
+    session = make("npqel").sessions[0]
+    event = ExportedEvent("u@npqplan", "", 0, None, session, cancelled)
+    text = ics.EventText("Study: something", words)
+    made = ics.vevent(event, text, CLOCK, ics.ExportOptions(), described_later=True)
+    plain = ics.vevent(event, text, CLOCK, ics.ExportOptions())
+    assert ics.to_ical(made, [ics.event_words(event, text)]) == plain.to_ical()

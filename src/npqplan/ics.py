@@ -8,6 +8,7 @@ SEQUENCE / STATUS:CANCELLED worked out against what the previous export of the s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -164,10 +165,11 @@ def export_calendar(
 
     calendar = _calendar(calendar_name(plan))
     for event, text in zip(events, texts, strict=True):
-        calendar.add_component(vevent(event, text, stamp, chosen))
+        calendar.add_component(vevent(event, text, stamp, chosen, described_later=True))
+    data = to_ical(calendar, [event_words(e, t) for e, t in zip(events, texts, strict=True)])
     changed = [e for e in events if e.uid in before and e.sequence != before[e.uid].sequence]
     return CalendarExport(
-        calendar.to_ical(),
+        data,
         tuple(events),
         added=sum(1 for event in events if event.uid not in before),
         updated=sum(1 for event in changed if not event.cancelled),
@@ -211,6 +213,35 @@ def london_timezone() -> icalendar.Timezone:
     zone.add_component(daylight)
     zone.add_component(standard)
     return zone
+
+
+# Where `vevent` leaves the DESCRIPTION for `to_ical`: never a real one, which starts with words.
+_STAND_IN = "\u2063"
+_STAND_IN_LINE = f"DESCRIPTION:{_STAND_IN}\r\n".encode()
+
+
+def to_ical(component: icalendar.Component, descriptions: Sequence[str]) -> bytes:
+    """`component` as icalendar writes it, with `descriptions` (one per event made with
+    `described_later`, in order) in place of the stand-ins: the same bytes as icalendar gives
+    for the events described in full.
+
+    The same words recur in every plan of a programme (a component, its hours, where they come
+    from), and escaping and folding them is most of the time a calendar takes to write: each
+    text is written by icalendar once per process.
+    """
+    pieces = component.to_ical().split(_STAND_IN_LINE)
+    if len(pieces) != len(descriptions) + 1:
+        raise ValueError(f"{len(pieces) - 1} events to describe, {len(descriptions)} descriptions")
+    parts = [pieces[0]]
+    for words, piece in zip(descriptions, pieces[1:], strict=True):
+        parts += [_description_line(words), piece]
+    return b"".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _description_line(words: str) -> bytes:
+    line = icalendar.Event().content_line("DESCRIPTION", icalendar.vText(words))
+    return bytes(line.to_ical()) + b"\r\n"
 
 
 def _when(session: Session) -> tuple[date | datetime, date | datetime]:
@@ -260,17 +291,30 @@ def _versioned(
     return ExportedEvent(uid, fingerprint, old.sequence + 1, stamp, session, cancelled)
 
 
+def event_words(event: ExportedEvent, text: EventText) -> str:
+    """An event's DESCRIPTION: a cancelled one first says why it is cancelled."""
+    if event.cancelled:
+        return "No longer in your plan: npqplan re-planned this session away.\n" + text.description
+    return text.description
+
+
 def vevent(
-    event: ExportedEvent, text: EventText, stamp: datetime, options: ExportOptions
+    event: ExportedEvent,
+    text: EventText,
+    stamp: datetime,
+    options: ExportOptions,
+    *,
+    described_later: bool = False,
 ) -> icalendar.Event:
     """The one VEVENT every calendar npqplan writes is made of. Each property is given its
-    icalendar type directly: `.add()` would work the type out again for every event."""
+    icalendar type directly: `.add()` would work the type out again for every event.
+
+    With `described_later` its DESCRIPTION is a stand-in, for `to_ical` to fill in.
+    """
     session = event.session
     begin, finish = _when(session)
     title = f"Cancelled: {text.summary}" if event.cancelled else text.summary
-    words = text.description
-    if event.cancelled:
-        words = "No longer in your plan: npqplan re-planned this session away.\n" + words
+    words = _STAND_IN if described_later else event_words(event, text)
     properties: dict[str, Any] = {
         "UID": icalendar.vText(event.uid),
         "DTSTAMP": icalendar.vDDDTypes(stamp),
@@ -387,7 +431,8 @@ def school_calendars(
             if item.session not in written:
                 text = school_text(_WHO_MARK, title, provider, item.session)
                 event = ExportedEvent(_UID_MARK, "", 0, None, item.session)
-                data = vevent(event, text, stamp, ExportOptions()).to_ical()
+                made = vevent(event, text, stamp, ExportOptions(), described_later=True)
+                data = to_ical(made, [event_words(event, text)])
                 line = lines.content_line("SUMMARY", icalendar.vText(text.summary)).to_ical()
                 before, after = data.split(line + b"\r\n")
                 middle, end = after.split(_UID_MARK.encode("ascii"))
