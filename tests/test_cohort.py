@@ -629,6 +629,18 @@ def test_a_repeated_id_is_reported_even_when_its_row_has_another_error(
     ]
 
 
+def test_every_study_option_wrong_in_a_row_is_reported(run_cli: RunCli, tmp_path: Path) -> None:
+    roster(tmp_path, "a1,Ann,Oak,2024-09,kent,fun,25:00,,,", "b1,Bob,Oak,2024-09,kent,,22:30,1.5,,")
+    result = run_cli("cohort", "plan", "roster.csv", "npqel", "--out", "run")
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert [line.split(": ", 2)[:2] for line in lines] == [
+        ["roster.csv:2", "study_days"], ["roster.csv:2", "study_time"],
+        ["roster.csv:3", "study_time"],
+    ]  # fmt: skip
+    assert "ends after 23:00" in lines[2]
+
+
 # -- any roster row plans as schedule and export do ----------------------------------------------
 
 rows = st.fixed_dictionaries(

@@ -226,11 +226,28 @@ def _participant(
         ),
         weekly_cap=numbers["weekly_cap"],
     )
-    try:
-        preferences_of(found.request(""))
-    except RequestValueError as error:
-        return None, [(error.field, error.message)]
-    return found, []
+    problems = _study_problems(found.request(""))
+    return (None, problems) if problems else (found, [])
+
+
+STUDY_COLUMNS = ("study_days", "study_time", "session_hours", "weekly_cap")
+
+
+def _study_problems(request: PlanRequest) -> list[tuple[str, str]]:
+    """Each study option's own problem; when each is fine alone, what they make together (a
+    session from 22:30 that lasts 1.5 h)."""
+    problems: list[tuple[str, str]] = []
+    for column in STUDY_COLUMNS:
+        try:
+            preferences_of(replace(_DEFAULTS, **{column: getattr(request, column)}))
+        except RequestValueError as error:
+            problems.append((error.field, error.message))
+    if not problems:
+        try:
+            preferences_of(request)
+        except RequestValueError as error:
+            problems.append((error.field, error.message))
+    return problems
 
 
 # -- one participant's plan ---------------------------------------------------------------------
