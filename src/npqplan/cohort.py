@@ -236,18 +236,18 @@ STUDY_COLUMNS = ("study_days", "study_time", "session_hours", "weekly_cap")
 def _study_problems(request: PlanRequest) -> list[tuple[str, str]]:
     """Each study option's own problem; when each is fine alone, what they make together (a
     session from 22:30 that lasts 1.5 h)."""
+    try:
+        preferences_of(request)
+        return []
+    except RequestValueError as error:
+        together = [(error.field, error.message)]
     problems: list[tuple[str, str]] = []
     for column in STUDY_COLUMNS:
         try:
             preferences_of(replace(_DEFAULTS, **{column: getattr(request, column)}))
         except RequestValueError as error:
             problems.append((error.field, error.message))
-    if not problems:
-        try:
-            preferences_of(request)
-        except RequestValueError as error:
-            problems.append((error.field, error.message))
-    return problems
+    return problems or together
 
 
 # -- one participant's plan ---------------------------------------------------------------------
