@@ -201,8 +201,7 @@ def test_a_larger_roster_is_planned_by_worker_processes_in_roster_order(
     calendars = ("kent", "surrey", "leeds", "birmingham")
     starts = ("2024-09", "2025-01", "2025-04")
     rows = [
-        f"p{n:02d},Person {n},School {n % 5},{starts[n % 3]},{calendars[n % 4]},,,,,"
-        for n in range(24)
+        f"p{n:02d},Person {n},School {n},{starts[n % 3]},{calendars[n % 4]},,,,," for n in range(24)
     ]
     roster(tmp_path, *rows)
     result = run_cli("cohort", "plan", "roster.csv", "npqsl", "--out", "run", "--format", "json")
@@ -210,6 +209,11 @@ def test_a_larger_roster_is_planned_by_worker_processes_in_roster_order(
     report = json.loads(result.stdout)
     assert [p["id"] for p in report["participants"]] == [f"p{n:02d}" for n in range(24)]
     assert len(list((tmp_path / "run").glob("*.ics"))) == 24
+    # 24 schools, 24 calendars, each naming its participant.
+    schools = sorted((tmp_path / "run" / "schools").iterdir())
+    assert len(schools) == 24
+    assert all(b"BEGIN:VEVENT" in path.read_bytes() for path in schools)
+    assert b"Person 13: " in (tmp_path / "run" / "schools" / "school-13.ics").read_bytes()
     plan = json.loads((tmp_path / "run" / "p13.json").read_text(encoding="utf-8"))
     assert (plan["programme"], plan["start"]) == ("npqsl", "2025-01-06")
     assert plan["calendar"] == "Surrey County Council"
