@@ -10,7 +10,9 @@ import icalendar
 import pytest
 
 from npqplan import ics, store
+from npqplan.cli.plan import _export_record
 from npqplan.plan import Session
+from npqplan.request import PlanRequest, parse_start
 from npqplan.schema import ComponentKind, Delivery
 from tests.conftest import RunCli
 from tests.test_ics import GOLDEN, LONDON, lint, read_ical, read_icalendar, read_khal
@@ -317,3 +319,41 @@ def test_a_what_if_export_keeps_its_own_record_and_leaves_the_real_plans_alone(
     assert what_if.stderr == "wrote wed.ics: 80 sessions (80 new, 0 updated, 0 cancelled)\n"
     again = run_cli("export", "--ics", "plan.ics", env=clock(LATER))
     assert again.stderr == "wrote plan.ics: 81 sessions (0 new, 0 updated, 0 cancelled)\n"
+
+
+def test_a_what_if_export_has_uids_of_its_own_and_a_plain_export_keeps_the_plans(
+    run_cli: RunCli, npqplan_home: Path, tmp_path: Path
+) -> None:
+    """A what-if export once reused every UID of the real plan at SEQUENCE 0 (140 of 140), so
+    importing it where the plan lives overwrote the plan's events."""
+    assert run_cli("schedule", *NPQEL).returncode == 0
+    assert run_cli("export", "--ics", "plan.ics", env=clock(CLOCK)).returncode == 0
+    plan = icalendar.Calendar.from_ical((tmp_path / "plan.ics").read_bytes()).walk("VEVENT")
+    real = {str(event["UID"]) for event in plan}
+    what_if = run_cli("export", *NPQEL, "--study-days", "wed", "--ics", "wed.ics", env=clock(LATER))
+    assert what_if.returncode == 0, what_if.stderr
+    events = icalendar.Calendar.from_ical((tmp_path / "wed.ics").read_bytes()).walk("VEVENT")
+    assert len(events) == 80
+    assert not {str(event["UID"]) for event in events} & real
+    # A plain export of the current plan gives the UIDs it always gave: calendars keep updating.
+    key = ics.plan_key("npqel", parse_start("2024-09"))
+    remembered = store.exported_events(npqplan_home, key)
+    assert real == {e.uid for e in remembered}
+    assert real == {ics.session_uid(key, e.session) for e in remembered}
+
+
+def test_a_what_if_remembered_with_the_real_plans_uids_cancels_none_of_them(
+    run_cli: RunCli, npqplan_home: Path, tmp_path: Path
+) -> None:
+    """A what-if record written before what-ifs had UIDs of their own holds the real plan's
+    UIDs; the next what-if export must not send those as cancelled."""
+    assert run_cli("schedule", *NPQEL).returncode == 0
+    assert run_cli("export", "--ics", "plan.ics", env=clock(CLOCK)).returncode == 0
+    key = ics.plan_key("npqel", parse_start("2024-09"))
+    real = store.exported_events(npqplan_home, key)
+    what_if = PlanRequest(programme="npqel", start="2024-09", study_days="wed")
+    store.remember_export(npqplan_home, _export_record(key, what_if, npqplan_home), real)
+    result = run_cli("export", *NPQEL, "--study-days", "wed", "--ics", "wed.ics", env=clock(LATER))
+    assert result.stderr == "wrote wed.ics: 80 sessions (80 new, 0 updated, 0 cancelled)\n"
+    events = icalendar.Calendar.from_ical((tmp_path / "wed.ics").read_bytes()).walk("VEVENT")
+    assert not {str(event["UID"]) for event in events} & {e.uid for e in real}

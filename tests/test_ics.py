@@ -17,6 +17,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -26,13 +27,15 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
 from npqplan import ics, loader
 from npqplan import request as planning
 from npqplan.cli import options
 from npqplan.errors import ProgrammeNotFoundError
-from npqplan.plan import Plan
+from npqplan.plan import ExportedEvent, Plan
 from npqplan.render.words import for_people, source_titles
 from npqplan.request import PlanRequest
 from tests.conftest import PROGRAMMES
@@ -982,3 +985,28 @@ def test_the_calendar_name_is_escaped_and_a_cancelled_event_is_free_time() -> No
         "CONFIRMED": "OPAQUE",
         "CANCELLED": "TRANSPARENT",
     }
+
+
+@given(key=st.text(max_size=80), identity=st.text(max_size=80))
+def test_session_uid_is_uuid5_of_the_key_and_the_sessions_identity(key: str, identity: str) -> None:
+    session = make("npqel").sessions[0]
+    one = replace(session, term=identity, component="c", occurrence=0)
+    name = f"{key}/{one.identity}"
+    assert ics.session_uid(key, one) == f"{uuid.uuid5(ics.UID_NAMESPACE, name)}@npqplan"
+
+
+@given(
+    words=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=400),
+    cancelled=st.booleans(),
+)
+def test_a_description_filled_in_later_is_what_icalendar_writes_in_full(
+    words: str, cancelled: bool
+) -> None:
+    """Descriptions are escaped and folded once per text and put in place of a stand-in: the
+    bytes must be icalendar's own for the event described in full."""
+    session = make("npqel").sessions[0]
+    event = ExportedEvent("u@npqplan", "", 0, None, session, cancelled)
+    text = ics.EventText("Study: something", words)
+    made = ics.vevent(event, text, CLOCK, ics.ExportOptions(), described_later=True)
+    plain = ics.vevent(event, text, CLOCK, ics.ExportOptions())
+    assert ics.to_ical(made, [ics.event_words(event, text)]) == plain.to_ical()

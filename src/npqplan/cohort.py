@@ -10,17 +10,19 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+from enum import StrEnum
 
 from npqplan.calendar import SchoolCalendar
 from npqplan.errors import InvalidFileError, RequestValueError
 from npqplan.hours import Verdict, check_hours
 from npqplan.plan import Plan, Session
 from npqplan.request import PlanRequest, parse_start, preferences_of
-from npqplan.schema import control_character, control_reason
+from npqplan.schema import ComponentKind, control_character, control_reason
 
 REQUIRED_COLUMNS = ("id", "name", "school", "start")
 CALENDAR_COLUMNS = ("calendar", "terms")
@@ -29,6 +31,8 @@ COLUMNS = (*REQUIRED_COLUMNS, *CALENDAR_COLUMNS, *OPTIONAL_COLUMNS)
 MOST_PARTICIPANTS = 100_000
 LONGEST_VALUE = 200
 LONGEST_EVENT_DAYS = 5
+# A school's morning ends, and its afternoon begins, about here: a half day of cover.
+HALF_DAY_ENDS, HALF_DAY_BEGINS = time(13, 0), time(12, 0)
 # An id names the participant's files: letters, digits, '.', '_' and '-', never a path.
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
@@ -119,14 +123,16 @@ def parse_roster(text: str, source: str, calendars: Collection[str]) -> Roster:
                 problems.append(f"{source}:{line}: row: a roster holds at most "
                                 f"{MOST_PARTICIPANTS:,} participants")  # fmt: skip
                 break
-            found, row_problems = _participant(dict(zip(columns, row, strict=False)), line,
-                                               len(row), len(columns), calendars)  # fmt: skip
-            if found is not None:
-                earlier = seen.setdefault(found.id.lower(), line)
-                if earlier != line:
-                    row_problems.append(("id", f"{found.id!r} is already on line {earlier}"))
-                else:
-                    participants.append(found)
+            values = dict(zip(columns, row, strict=False))
+            found, row_problems = _participant(values, line, len(row), len(columns), calendars)
+            given = (values.get("id") or "").strip()
+            # A repeated id is reported whatever else is wrong with the row, so that fixing the
+            # row's other problems never uncovers a new one.
+            earlier = seen.setdefault(given.lower(), line) if given else line
+            if earlier != line:
+                row_problems.insert(0, ("id", f"{given!r} is already on line {earlier}"))
+            elif found is not None:
+                participants.append(found)
             problems += [f"{source}:{line}: {column}: {reason}" for column, reason in row_problems]
         line = reader.line_num + 1
     if not problems and not participants:
@@ -222,11 +228,28 @@ def _participant(
         ),
         weekly_cap=numbers["weekly_cap"],
     )
+    problems = _study_problems(found.request(""))
+    return (None, problems) if problems else (found, [])
+
+
+STUDY_COLUMNS = ("study_days", "study_time", "session_hours", "weekly_cap")
+
+
+def _study_problems(request: PlanRequest) -> list[tuple[str, str]]:
+    """Each study option's own problem; when each is fine alone, what they make together (a
+    session from 22:30 that lasts 1.5 h)."""
     try:
-        preferences_of(found.request(""))
+        preferences_of(request)
+        return []
     except RequestValueError as error:
-        return None, [(error.field, error.message)]
-    return found, []
+        together = [(error.field, error.message)]
+    problems: list[tuple[str, str]] = []
+    for column in STUDY_COLUMNS:
+        try:
+            preferences_of(replace(_DEFAULTS, **{column: getattr(request, column)}))
+        except RequestValueError as error:
+            problems.append((error.field, error.message))
+    return problems or together
 
 
 # -- one participant's plan ---------------------------------------------------------------------
@@ -254,10 +277,19 @@ class Outcome:
     conflicts: tuple[Conflict, ...]
     estimated_years: tuple[str, ...] = ()
     provisional_years: tuple[str, ...] = ()
+    # In-person day events in term (the days out, for cover), and the assessment window: what
+    # the participant's school sees in its calendar. A few sessions, whatever the plan's size.
+    out_of_school: tuple[Session, ...] = ()
+    assessment: tuple[Session, ...] = ()
 
     @property
     def outside_target(self) -> bool:
         return self.verdict is not Verdict.WITHIN
+
+    @property
+    def away(self) -> tuple[Session, ...]:
+        """Every session the participant's school calendar shows, in date order."""
+        return tuple(sorted((*self.out_of_school, *self.assessment)))
 
 
 def outcome_of(participant: Participant, plan: Plan, calendar: SchoolCalendar) -> Outcome:
@@ -268,11 +300,18 @@ def outcome_of(participant: Participant, plan: Plan, calendar: SchoolCalendar) -
         start=plan.start,
         verdict=report.verdict,
         weeks_over=tuple(flagged.week.week_start for flagged in report.weeks_over),
-        days_out=tuple(day for s in report.out_of_school for day in _days(s) if day.weekday() < 5),
+        days_out=tuple(day for s in report.out_of_school for day in weekdays(s)),
         conflicts=tuple(fixed_conflicts(plan, calendar)),
         estimated_years=plan.estimated_years,
         provisional_years=plan.provisional_years,
+        out_of_school=report.out_of_school,
+        assessment=tuple(s for s in plan.sessions if s.kind is ComponentKind.ASSESSMENT),
     )
+
+
+def weekdays(session: Session) -> Iterator[date]:
+    """The weekdays a session spans: the days a school would have to cover."""
+    return (day for day in _days(session) if day.weekday() < 5)
 
 
 def fixed_conflicts(plan: Plan, calendar: SchoolCalendar) -> Iterator[Conflict]:
@@ -316,6 +355,14 @@ class ConflictGroup:
     why: str
     calendar: str
     participants: tuple[str, ...]
+    names: tuple[str, ...] = ()
+
+    @property
+    def named(self) -> tuple[str, ...]:
+        """Each participant as a person reads them: `Kim Lee (k1)`."""
+        return tuple(
+            f"{name} ({who})" for name, who in zip(self.names, self.participants, strict=True)
+        )
 
 
 @dataclass(frozen=True)
@@ -327,6 +374,38 @@ class Cover:
     days: int
 
 
+class DayPart(StrEnum):
+    WHOLE = "whole day"
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+
+
+@dataclass(frozen=True)
+class CoverDay:
+    """One participant out of school on one day: a line a cover manager can book from."""
+
+    school: str
+    name: str
+    id: str
+    day: date
+    part: DayPart
+    start: time | None
+    end: time | None
+    component: str
+    kind: str
+
+
+def day_part(session: Session) -> DayPart:
+    """A timed session over by 13:00 is a morning, one from 12:00 an afternoon; else all day."""
+    if session.all_day or session.start is None or session.end is None:
+        return DayPart.WHOLE
+    if session.end_date == session.day and session.end <= HALF_DAY_ENDS:
+        return DayPart.MORNING
+    if session.end_date == session.day and session.start >= HALF_DAY_BEGINS:
+        return DayPart.AFTERNOON
+    return DayPart.WHOLE
+
+
 @dataclass(frozen=True)
 class CohortReport:
     programme: str
@@ -334,6 +413,40 @@ class CohortReport:
     outcomes: tuple[Outcome, ...]
     conflicts: tuple[ConflictGroup, ...]
     cover: tuple[Cover, ...]
+    provider: str = ""
+
+    @property
+    def cover_days(self) -> tuple[CoverDay, ...]:
+        """Every participant-day out of school, by school, date, then participant's name."""
+        found = [
+            CoverDay(
+                outcome.participant.school,
+                outcome.participant.name,
+                outcome.participant.id,
+                day,
+                day_part(session),
+                None if session.all_day else session.start,
+                None if session.all_day else session.end,
+                session.component,
+                session.kind.value,
+            )
+            for outcome in self.outcomes
+            for session in outcome.out_of_school
+            for day in weekdays(session)
+        ]
+        return tuple(
+            sorted(
+                found,
+                key=lambda c: (
+                    c.school.casefold(),
+                    c.school,
+                    c.day,
+                    c.start or time.min,
+                    c.name.casefold(),
+                    c.id,
+                ),
+            )
+        )
 
     @property
     def outside_target(self) -> tuple[Outcome, ...]:
@@ -345,15 +458,17 @@ class CohortReport:
         return not self.conflicts and not self.outside_target
 
 
-def cohort_report(programme: str, title: str, outcomes: Iterable[Outcome]) -> CohortReport:
+def cohort_report(
+    programme: str, title: str, outcomes: Iterable[Outcome], provider: str = ""
+) -> CohortReport:
     """Outcomes in roster order; conflicts by event, date and council; cover by school, month."""
     ordered = tuple(sorted(outcomes, key=lambda outcome: outcome.participant.line))
-    grouped: dict[tuple[date, str, str, str], list[str]] = defaultdict(list)
+    grouped: dict[tuple[date, str, str, str], list[Participant]] = defaultdict(list)
     cover: dict[tuple[str, str], int] = defaultdict(int)
     for outcome in ordered:
         for conflict in outcome.conflicts:
             key = (conflict.day, conflict.component, outcome.calendar, conflict.why)
-            grouped[key].append(outcome.participant.id)
+            grouped[key].append(outcome.participant)
         for day in outcome.days_out:
             cover[(outcome.participant.school, f"{day:%Y-%m}")] += 1
     return CohortReport(
@@ -361,14 +476,37 @@ def cohort_report(programme: str, title: str, outcomes: Iterable[Outcome]) -> Co
         title=title,
         outcomes=ordered,
         conflicts=tuple(
-            ConflictGroup(component, day, why, calendar, tuple(ids))
-            for (day, component, calendar, why), ids in sorted(grouped.items())
+            ConflictGroup(
+                component, day, why, calendar, tuple(p.id for p in who), tuple(p.name for p in who)
+            )
+            for (day, component, calendar, why), who in sorted(grouped.items())
         ),
         cover=tuple(Cover(school, month, days) for (school, month), days in sorted(cover.items())),
+        provider=provider,
     )
 
 
 # -- choosing a date ----------------------------------------------------------------------------
+
+
+RANKING_RULE = "fewest participants out of term first, then fewest councils affected, then earliest"
+
+
+@dataclass(frozen=True)
+class CouncilDays:
+    """A school calendar's participants on an event's days: all in term, or all out and why."""
+
+    calendar: str
+    participants: int
+    why: str | None  # None when its schools are open on every day of the event
+
+    @property
+    def in_term(self) -> int:
+        return self.participants if self.why is None else 0
+
+    @property
+    def out_of_term(self) -> int:
+        return 0 if self.why is None else self.participants
 
 
 @dataclass(frozen=True)
@@ -396,12 +534,24 @@ def unsure_calendars(
 
 @dataclass(frozen=True)
 class Candidate:
-    """Days for an event, how many participants are in term on all of them, and who is not."""
+    """Days for an event, and each council's participants in term or not on them."""
 
     first: date
     last: date
-    in_term: int
-    away: tuple[tuple[str, str], ...]  # (participant id, why), in roster order
+    councils: tuple[CouncilDays, ...]  # those out of term first, then by name
+
+    @property
+    def in_term(self) -> int:
+        return sum(council.in_term for council in self.councils)
+
+    @property
+    def out_of_term(self) -> int:
+        return sum(council.out_of_term for council in self.councils)
+
+    @property
+    def away(self) -> tuple[CouncilDays, ...]:
+        """The councils whose schools are closed on a day of the event."""
+        return tuple(council for council in self.councils if council.why is not None)
 
 
 def candidate_dates(
@@ -411,31 +561,53 @@ def candidate_dates(
     last: date,
     days: int,
 ) -> list[Candidate]:
-    """Every run of `days` weekdays in one week from `first` to `last`, the runs with most
-    participants in term first (earliest first among equals).
+    """Every run of `days` weekdays in one week from `first` to `last`, ranked by RANKING_RULE.
 
-    `calendars` holds each participant's school calendar by `Participant.calendar_key`.
+    `calendars` holds each participant's school calendar by `Participant.calendar_key`. The
+    work grows with the days times the calendars: the participants are only counted.
     """
     if not 1 <= days <= LONGEST_EVENT_DAYS:
         raise ValueError(f"an event lasts 1 to {LONGEST_EVENT_DAYS} days")
-    by_key: dict[str, list[Participant]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
     for participant in participants:
-        by_key[participant.calendar_key].append(participant)
+        counts[participant.calendar_key] += 1
+    span = (last - first).days + 1
+    closed = {
+        key: [why_closed(first + timedelta(days=n), calendars[key]) for n in range(span)]
+        for key in counts
+    }
     found: list[Candidate] = []
-    day = first
-    while day + timedelta(days=days - 1) <= last:
-        if day.weekday() + days <= 5:
-            run = [day + timedelta(days=offset) for offset in range(days)]
-            away: list[tuple[int, str, str]] = []
-            for key, members in by_key.items():
-                why = next(
-                    (r for r in (why_closed(d, calendars[key]) for d in run) if r is not None),
-                    None,
-                )
-                if why is not None:
-                    away += [(p.line, p.id, why) for p in members]
-            away.sort()
-            named = tuple((who, why) for _, who, why in away)
-            found.append(Candidate(run[0], run[-1], len(participants) - len(away), named))
-        day += timedelta(days=1)
-    return sorted(found, key=lambda candidate: (-candidate.in_term, candidate.first))
+    for offset in range(span - days + 1):
+        day = first + timedelta(days=offset)
+        if day.weekday() + days > 5:
+            continue
+        councils = []
+        for key, number in counts.items():
+            why = next((w for w in closed[key][offset : offset + days] if w is not None), None)
+            councils.append(CouncilDays(calendars[key].name, number, why))
+        councils.sort(key=lambda c: (c.why is None, c.calendar, -c.participants))
+        found.append(Candidate(day, day + timedelta(days=days - 1), tuple(councils)))
+    return sorted(found, key=lambda c: (c.out_of_term, len(c.away), c.first))
+
+
+# -- the files of a run -------------------------------------------------------------------------
+
+SCHOOLS_FOLDER = "schools"
+_NOT_IN_A_NAME = re.compile(r"[^a-z0-9]+")
+
+
+def school_files(schools: Iterable[str]) -> dict[str, str]:
+    """Each school's calendar file in a run's folder, named from the school's name: lower-case
+    letters, digits and '-' only (never a path), numbered when two names come out the same."""
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for school in sorted(set(schools), key=lambda name: (name.casefold(), name)):
+        plain = unicodedata.normalize("NFKD", school).encode("ascii", "ignore").decode().lower()
+        stem = _NOT_IN_A_NAME.sub("-", plain).strip("-")[:60].strip("-") or "school"
+        name, number = stem, 1
+        while name in taken:
+            number += 1
+            name = f"{stem}-{number}"
+        taken.add(name)
+        found[school] = f"{SCHOOLS_FOLDER}/{name}.ics"
+    return found

@@ -7,11 +7,13 @@ the run's folder; `cohort.py` decides everything else.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,7 +21,16 @@ from npqplan import cache as caches
 from npqplan import formats, ics
 from npqplan.atomic import write_new
 from npqplan.calendar import SchoolCalendar, build_calendar
-from npqplan.cohort import Outcome, Participant, Roster, outcome_of, parse_roster
+from npqplan.cohort import (
+    SCHOOLS_FOLDER,
+    CohortReport,
+    Outcome,
+    Participant,
+    Roster,
+    outcome_of,
+    parse_roster,
+    school_files,
+)
 from npqplan.errors import InvalidFileError, NpqplanError, RequestValueError, Stopped
 from npqplan.loader import ProgrammeEntry, find_programme
 from npqplan.render.words import source_titles
@@ -151,7 +162,7 @@ def plan_roster(
     on_done: Callable[[int], None] = lambda count: None,
 ) -> Iterator[Outcome | Problem]:
     """Plan, check and write every participant, yielding each outcome as its chunk finishes."""
-    people = roster.participants
+    people = _by_request(roster.participants, settings)
     if workers <= 1 or len(people) < POOL_FROM:
         for start in range(0, len(people), LARGEST_CHUNK):
             chunk = people[start : start + LARGEST_CHUNK]
@@ -182,6 +193,16 @@ def plan_roster(
                 future.cancel()
 
 
+def _by_request(people: Sequence[Participant], settings: Settings) -> tuple[Participant, ...]:
+    """Participants with the same request next to each other (each request where it first
+    appears), so that a chunk, and a worker's next chunk, mostly share one plan."""
+    groups: dict[PlanRequest, list[Participant]] = {}
+    for participant in people:
+        request = participant.request(settings.programme, settings.cohort_file)
+        groups.setdefault(request, []).append(participant)
+    return tuple(participant for group in groups.values() for participant in group)
+
+
 def plan_chunk(settings: Settings, participants: Sequence[Participant]) -> list[Outcome | Problem]:
     """Plan and write each participant of a chunk; a bad one is a Problem, not the chunk's end."""
     results: list[Outcome | Problem] = []
@@ -203,21 +224,48 @@ _term_dates: dict[str, TermDatesFile] = {}
 _calendars: dict[tuple[str, Path, date], SchoolCalendar] = {}
 
 
+@dataclass(frozen=True)
+class _Planned:
+    """What every participant with one request shares: their plan's outcome, its calendar
+    (apart from the UIDs) and its JSON, each made once."""
+
+    outcome: Outcome
+    calendar: ics.SharedCalendar
+    plan_json: bytes
+    # Which plan the participants' UIDs belong to: `ics.plan_key` without the participant.
+    programme_id: str
+    start: date
+
+
 def _plan_one(settings: Settings, participant: Participant) -> Outcome:
-    request = participant.request(settings.programme, settings.cohort_file)
+    planned = _planned(settings, participant.request(settings.programme, settings.cohort_file))
+    outcome = replace(planned.outcome, participant=participant)
+    key = ics.plan_key(planned.programme_id, planned.start, participant=participant.id)
+    write_new(settings.folder / f"{participant.id}.ics", planned.calendar.for_key(key))
+    write_new(settings.folder / f"{participant.id}.json", planned.plan_json)
+    return outcome
+
+
+# A few requests: a worker's chunks come grouped by request (see `_by_request`).
+@functools.lru_cache(maxsize=8)
+def _planned(settings: Settings, request: PlanRequest) -> _Planned:
     entry, cohort = _shared(settings)
     start = parse_start(request.start)
     calendar = _calendar(request, entry, start, settings.cache_dir)
     plan = plan_with(request, entry, calendar, cohort).plan
-    exported = ics.export_calendar(
-        plan,
-        key=ics.plan_key(plan.programme_id, start),
-        generated_at=settings.generated_at,
-        options=ics.ExportOptions(source_titles=source_titles(entry.programme)),
+    key = ics.plan_key(plan.programme_id, start)
+    return _Planned(
+        outcome_of(Participant(0, "", "", "", request.start), plan, calendar),
+        ics.shared_calendar(
+            plan,
+            key=key,
+            generated_at=settings.generated_at,
+            options=ics.ExportOptions(source_titles=source_titles(entry.programme)),
+        ),
+        formats.plan_json(plan).encode("utf-8"),
+        plan.programme_id,
+        start,
     )
-    write_new(settings.folder / f"{participant.id}.ics", exported.data)
-    write_new(settings.folder / f"{participant.id}.json", formats.plan_json(plan).encode("utf-8"))
-    return outcome_of(participant, plan, calendar)
 
 
 def _shared(settings: Settings) -> tuple[ProgrammeEntry, CohortFile | None]:
@@ -242,6 +290,31 @@ def _calendar(
             _term_dates[source] = load_term_dates(request, cache)
         _calendars[key] = calendar_for(entry.programme, _term_dates[source], start, cache_dir)
     return _calendars[key]
+
+
+# -- the papers of the run ---------------------------------------------------------------------
+
+
+def write_papers(report: CohortReport, folder: Path, generated_at: datetime) -> None:
+    """Beside the participants' files: cover.csv, each school's calendar of its staff out of
+    school, and index.csv of every file and whom it is for."""
+    write_new(folder / formats.COVER_FILE, formats.cover_csv(report).encode("utf-8"))
+    away: dict[str, list[ics.SchoolEvent]] = defaultdict(list)
+    for outcome in report.outcomes:
+        who = outcome.participant
+        key = ics.plan_key(report.programme, outcome.start, participant=who.id)
+        away[who.school] += [ics.SchoolEvent(who.name, key, s) for s in outcome.away]
+    names = school_files(away)
+    (folder / SCHOOLS_FOLDER).mkdir()
+    calendars = ics.school_calendars(
+        ((f"{school}: staff out of school for {report.title}", away[school]) for school in names),
+        title=report.title,
+        provider=report.provider,
+        generated_at=generated_at,
+    )
+    for name, data in zip(names.values(), calendars, strict=True):
+        write_new(folder / name, data)
+    write_new(folder / formats.INDEX_FILE, formats.index_csv(report).encode("utf-8"))
 
 
 def default_workers() -> int:

@@ -10,10 +10,17 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from npqplan.agenda import Agenda, SessionState
 from npqplan.backtest import Backtest
+from npqplan.cohort import (
+    RANKING_RULE,
+    Candidate,
+    CohortReport,
+    UnsureCalendar,
+    school_files,
+)
 from npqplan.hours import HoursReport
 from npqplan.loader import ProgrammeEntry
 from npqplan.plan import Plan, Session, Week
@@ -27,9 +34,6 @@ from npqplan.render.words import (
     unsure_years_text,
 )
 from npqplan.schema import Programme, TermDatesFile
-
-if TYPE_CHECKING:
-    from npqplan.cohort import Candidate, CohortReport, UnsureCalendar
 
 
 def json_hours(value: float) -> float | int:
@@ -398,6 +402,10 @@ def log_csv(entries: Sequence[LogEntry]) -> str:
 # -- cohorts ----------------------------------------------------------------------------------
 
 
+COVER_FILE, INDEX_FILE = "cover.csv", "index.csv"
+PARTICIPANT_FILES = ("the participant's calendar", "the participant's plan (JSON)")
+
+
 def participant_files(out: str, participant_id: str) -> tuple[str, str]:
     """Where a cohort run writes a participant's calendar and plan, as the user named the folder."""
     return f"{out.rstrip('/')}/{participant_id}.ics", f"{out.rstrip('/')}/{participant_id}.json"
@@ -405,12 +413,14 @@ def participant_files(out: str, participant_id: str) -> tuple[str, str]:
 
 def cohort_dict(report: CohortReport, out: str) -> dict[str, Any]:
     """The documented `cohort plan --format json` object (README: "For providers and hubs")."""
+    schools = school_files(outcome.participant.school for outcome in report.outcomes)
     participants = []
     for outcome in report.outcomes:
         ics_file, plan_file = participant_files(out, outcome.participant.id)
         participants.append(
             {
                 "id": outcome.participant.id,
+                "name": outcome.participant.name,
                 "school": outcome.participant.school,
                 "calendar": outcome.calendar,
                 "start": outcome.start.isoformat(),
@@ -422,6 +432,7 @@ def cohort_dict(report: CohortReport, out: str) -> dict[str, Any]:
                 "provisional_years": list(outcome.provisional_years),
                 "ics": ics_file,
                 "plan": plan_file,
+                "school_ics": f"{out.rstrip('/')}/{schools[outcome.participant.school]}",
             }
         )
     return {
@@ -436,6 +447,7 @@ def cohort_dict(report: CohortReport, out: str) -> dict[str, Any]:
                 "why": group.why,
                 "calendar": group.calendar,
                 "participants": list(group.participants),
+                "names": list(group.names),
             }
             for group in report.conflicts
         ],
@@ -453,6 +465,7 @@ def cohort_json(report: CohortReport, out: str) -> str:
 COHORT_CSV_COLUMNS = (
     "record",
     "id",
+    "name",
     "school",
     "calendar",
     "start",
@@ -463,6 +476,7 @@ COHORT_CSV_COLUMNS = (
     "provisional_years",
     "ics",
     "plan",
+    "school_ics",
     "component",
     "date",
     "why",
@@ -491,6 +505,7 @@ def cohort_csv(report: CohortReport, out: str) -> str:
                 "date": group.day.isoformat(),
                 "why": group.why,
                 "participants": " ".join(group.participants),
+                "name": "; ".join(group.names),
             }
         )
     for cover in report.cover:
@@ -516,12 +531,13 @@ def cohort_markdown(report: CohortReport, out: str) -> str:
         f"- Plans and calendars: `{out}`",
         f"- Outside the target: {outside}; fixed events on a closed day: {len(report.conflicts)}",
         "",
-        "| id | school | calendar | start | verdict | weeks over | days out of school |",
-        "| --- | --- | --- | --- | --- | ---: | ---: |",
+        "| id | name | school | calendar | start | verdict | weeks over | days out of school |",
+        "| --- | --- | --- | --- | --- | --- | ---: | ---: |",
     ]
     for item in data["participants"]:
         lines.append(
-            f"| {_markdown_cell(item['id'])} | {_markdown_cell(item['school'])} | "
+            f"| {_markdown_cell(item['id'])} | {_markdown_cell(item['name'])} | "
+            f"{_markdown_cell(item['school'])} | "
             f"{_markdown_cell(_calendar_cell(item))} | {item['start']} | {item['verdict']} | "
             f"{len(item['weeks_over'])} | {item['days_out_of_school']} |"
         )
@@ -535,7 +551,7 @@ def cohort_markdown(report: CohortReport, out: str) -> str:
             lines.append(
                 f"| {group.day.isoformat()} | {_markdown_cell(group.component)} | "
                 f"{_markdown_cell(group.calendar)} | {_markdown_cell(group.why)} | "
-                f"{_markdown_cell(', '.join(group.participants))} |"
+                f"{_markdown_cell(', '.join(group.named))} |"
             )
     else:
         lines.append("None.")
@@ -547,6 +563,48 @@ def cohort_markdown(report: CohortReport, out: str) -> str:
     else:
         lines.append("None.")
     return "\n".join(lines) + "\n"
+
+
+COVER_CSV_COLUMNS = ("school", "date", "day", "participant", "id", "part", "from", "to", "for",
+                     "kind")  # fmt: skip
+
+
+def cover_csv(report: CohortReport) -> str:
+    """`cover.csv`: a row per participant and day out of school, by school, date and name."""
+    return csv_text(
+        COVER_CSV_COLUMNS,
+        (
+            [
+                cover.school,
+                cover.day.isoformat(),
+                f"{cover.day:%a}",
+                cover.name,
+                cover.id,
+                cover.part.value,
+                clock_text(cover.start) or "",
+                clock_text(cover.end) or "",
+                cover.component,
+                cover.kind,
+            ]
+            for cover in report.cover_days
+        ),
+    )
+
+
+INDEX_CSV_COLUMNS = ("file", "what", "id", "name", "school")
+
+
+def index_csv(report: CohortReport) -> str:
+    """`index.csv`: every file a cohort run writes beside it, and whom it is for."""
+    schools = school_files(outcome.participant.school for outcome in report.outcomes)
+    rows: list[list[str]] = [[COVER_FILE, "days out of school, for cover", "", "", ""]]
+    for school, name in schools.items():
+        rows.append([name, "the school's calendar of its staff out of school", "", "", school])
+    for outcome in report.outcomes:
+        who = outcome.participant
+        for name, what in zip(participant_files("", who.id), PARTICIPANT_FILES, strict=True):
+            rows.append([name.lstrip("/"), what, who.id, who.name, who.school])
+    return csv_text(INDEX_CSV_COLUMNS, rows)
 
 
 def candidates_dict(
@@ -563,12 +621,23 @@ def candidates_dict(
         "from": first.isoformat(),
         "to": last.isoformat(),
         "participants": participants,
+        "ranking": RANKING_RULE,
         "candidates": [
             {
                 "first": candidate.first.isoformat(),
                 "last": candidate.last.isoformat(),
                 "in_term": candidate.in_term,
-                "not_in_term": [{"id": who, "why": why} for who, why in candidate.away],
+                "out_of_term": candidate.out_of_term,
+                "councils_affected": len(candidate.away),
+                "councils": [
+                    {
+                        "calendar": council.calendar,
+                        "in_term": council.in_term,
+                        "out_of_term": council.out_of_term,
+                        "why": council.why,
+                    }
+                    for council in candidate.councils
+                ],
             }
             for candidate in candidates
         ],
@@ -591,26 +660,41 @@ def candidates_json(
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _away_text(candidate: Candidate) -> str:
-    return "; ".join(f"{who} ({why})" for who, why in candidate.away)
+def away_text(candidate: Candidate) -> str:
+    """`Kent County Council: 12 (Half-term); ...`: each council out of term, with why."""
+    return "; ".join(f"{c.calendar}: {c.out_of_term} ({c.why})" for c in candidate.away)
 
 
 def candidates_csv(candidates: Sequence[Candidate]) -> str:
     return csv_text(
-        ("first", "last", "in_term", "not_in_term"),
-        ((c.first.isoformat(), c.last.isoformat(), c.in_term, _away_text(c)) for c in candidates),
+        ("first", "last", "in_term", "out_of_term", "councils_affected", "not_in_term"),
+        (
+            (
+                c.first.isoformat(),
+                c.last.isoformat(),
+                c.in_term,
+                c.out_of_term,
+                len(c.away),
+                away_text(c),
+            )
+            for c in candidates
+        ),
     )
 
 
 def candidates_markdown(candidates: Sequence[Candidate], participants: int) -> str:
     lines = [
-        f"| first day | last day | in term (of {participants}) | not in term |",
-        "| --- | --- | ---: | --- |",
+        f"Ranked {RANKING_RULE}.",
+        "",
+        f"| first day | last day | in term (of {participants}) | out of term | councils "
+        "affected | not in term |",
+        "| --- | --- | ---: | ---: | ---: | --- |",
     ]
     for candidate in candidates:
         lines.append(
             f"| {candidate.first.isoformat()} | {candidate.last.isoformat()} | "
-            f"{candidate.in_term} | {_markdown_cell(_away_text(candidate))} |"
+            f"{candidate.in_term} | {candidate.out_of_term} | {len(candidate.away)} | "
+            f"{_markdown_cell(away_text(candidate))} |"
         )
     return "\n".join(lines) + "\n"
 

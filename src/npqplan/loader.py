@@ -78,7 +78,8 @@ def load_file(
 
 def load_any(path: Path, *, display: str | None = None) -> Programme | TermDatesFile | CohortFile:
     """Read a file of whichever kind it is: term dates name `years`, cohort dates name
-    `sessions` or `assessment_start` and no `id`, and anything else is read as a programme."""
+    `sessions`, `assessment_start` or `intakes` and no `id`, and anything else is read as a
+    programme."""
     from npqplan.yamlfile import parse_yaml, read_text
 
     shown = display or str(path)
@@ -87,7 +88,7 @@ def load_any(path: Path, *, display: str | None = None) -> Programme | TermDates
     kind: type[Programme | TermDatesFile | CohortFile] = Programme
     if "years" in data:
         kind = TermDatesFile
-    elif "id" not in data and data.keys() & {"sessions", "assessment_start"}:
+    elif "id" not in data and data.keys() & {"sessions", "assessment_start", "intakes"}:
         kind = CohortFile
     return _validated(located, kind, shown)
 

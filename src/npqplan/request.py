@@ -405,11 +405,14 @@ def plan_with(
     """Schedule what `request` asks on inputs already loaded (a cohort loads them once)."""
     fixed: dict[tuple[str, str], FixedDates] = {}
     assessment_start = None
-    if cohort is not None:
-        for item in cohort.sessions:
-            fixed[(item.term, item.component)] = FixedDates(tuple(item.dates), item.time)
-        assessment_start = cohort.assessment_start
     start = parse_start(request.start)
+    if cohort is not None:
+        try:
+            sessions, assessment_start = cohort.dates_for(start)
+        except ValueError as error:
+            raise RequestValueError("start", request.start, str(error)) from None
+        for item in sessions:
+            fixed[(item.term, item.component)] = FixedDates(tuple(item.dates), item.time)
     preferences = preferences_of(request)
     readings = []
     if request.busy_files:

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 # Bump whenever a stored model's meaning changes: the parse cache keeps nothing across it.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 PROGRAMME_ID_PATTERN = r"^[a-z0-9-]+$"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -701,9 +701,55 @@ class CohortSession(_Strict):
     time: ClockTime | None = None
 
 
+def _month(value: str) -> str:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        raise ValueError(f"must be a month, like 2025-01 (got {value!r})")
+    if not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+        raise ValueError(f"give a year from {FIRST_YEAR} to {LAST_YEAR} (got {value!r})")
+    return value
+
+
+Month = Annotated[str, Field(strict=True, max_length=7), AfterValidator(_month)]
+
+
+class CohortIntake(_Strict):
+    """The dates of the participants who start in one month: an intake of the cohort."""
+
+    start: Month
+    sessions: tuple[CohortSession, ...] = Field(default=(), max_length=200)
+    assessment_start: IsoDate | None = None
+
+
 class CohortFile(_Strict):
-    """Dates a provider or delivery partner has fixed for one cohort; they override defaults."""
+    """Dates a provider or delivery partner has fixed for one cohort; they override defaults.
+
+    `intakes` (optional) give dates per start month: a plan starting in an intake's month takes
+    its sessions and assessment start, and the top-level ones for what the intake does not give.
+    A file without intakes means what it always meant.
+    """
 
     programme: Annotated[str, Field(strict=True, pattern=PROGRAMME_ID_PATTERN)] | None = None
     sessions: tuple[CohortSession, ...] = Field(default=(), max_length=200)
     assessment_start: IsoDate | None = None
+    intakes: tuple[CohortIntake, ...] = Field(default=(), max_length=60)
+
+    @model_validator(mode="after")
+    def _one_intake_a_month(self) -> CohortFile:
+        months = [intake.start for intake in self.intakes]
+        if len(set(months)) != len(months):
+            raise ValueError("lists the same intake month twice")
+        return self
+
+    def dates_for(self, start: date) -> tuple[tuple[CohortSession, ...], date | None]:
+        """The fixed sessions and assessment start of a plan from `start`; ValueError when the
+        file has intakes and none starts in that month."""
+        if not self.intakes:
+            return self.sessions, self.assessment_start
+        month = f"{start:%Y-%m}"
+        intake = next((i for i in self.intakes if i.start == month), None)
+        if intake is None:
+            months = ", ".join(i.start for i in self.intakes)
+            raise ValueError(f"the cohort file has no intake starting that month (it has {months})")
+        given = {(s.term, s.component) for s in intake.sessions}
+        shared = tuple(s for s in self.sessions if (s.term, s.component) not in given)
+        return (*shared, *intake.sessions), intake.assessment_start or self.assessment_start

@@ -167,14 +167,14 @@ REFUSED = [
             r"to 2099/00$"),
     # -- years ---------------------------------------------------------------------------------
     Refused("Why: schedule npqel --start 2098-09", ["schedule", "npqel", "--start", "2098-09"],
-            r"^error: 2098-09: a plan of npqel from then needs school years past 2100, the last "
-            r"year npqplan plans in; start in 2095-12 or earlier$"),
+            r"^error: --start 2098-09: a plan of npqel from then needs school years past 2100, "
+            r"the last year npqplan plans in; start in 2095-12 or earlier$"),
     Refused("check-hours from 2097-01", ["check-hours", "npqel", "--start", "2097-01"],
             r"^error: 2097-01: .* past 2100"),
     Refused("export from 2099-09", ["export", "npqel", "--start", "2099-09", "--ics", "x.ics"],
-            r"^error: 2099-09: .* past 2100"),
+            r"^error: --start 2099-09: .* past 2100"),
     Refused("schedule from 2100-12", ["schedule", "npqel", "--start", "2100-12"],
-            r"^error: 2100-12: .* past 2100"),
+            r"^error: --start 2100-12: .* past 2100"),
     Refused("check-hours over starts that run past 2100",
             ["check-hours", "npqel", "--all-starts", "2095-11..2096-02"],
             r"^error: 2096-01: .* past 2100"),

@@ -12,7 +12,7 @@ from npqplan import formats, paths
 from npqplan.atomic import new_folder
 from npqplan.cli import options
 from npqplan.cli.options import PlanFormat
-from npqplan.cli.output import say, stderr, stdout
+from npqplan.cli.output import emit, say, stderr, stdout
 from npqplan.cli.plan import export_time
 from npqplan.errors import EXIT_OUTSIDE_TARGET, RosterError
 from npqplan.loader import find_programme
@@ -63,7 +63,8 @@ def plan_command(
     outcomes: list[Outcome] = []
     problems: list[Problem] = []
     with new_folder(out, str(out)) as folder:
-        settings = Settings(programme, user_dir, cache_dir, cohort_file, export_time(), folder)
+        generated_at = export_time()
+        settings = Settings(programme, user_dir, cache_dir, cohort_file, generated_at, folder)
         # A bar only on a terminal: piped or redirected, standard error stays quiet.
         bar = progress_bar(stderr) if stderr.is_terminal else None
         task = bar.add_task("plan", total=len(roster.participants)) if bar else None
@@ -87,9 +88,16 @@ def plan_command(
                 [roster.located(p.participant, p.column, p.message) for p in problems],
                 max(p.exit_code for p in problems),
             )
-    report = cohort_report(entry.programme.id, entry.programme.title, outcomes)
+        report = cohort_report(
+            entry.programme.id, entry.programme.title, outcomes, entry.programme.provider
+        )
+        cohort_run.write_papers(report, folder, generated_at)
     _show(report, str(out), output_format)
-    say(f"wrote {out}: {len(outcomes)} calendars and plans")
+    schools = len({outcome.participant.school for outcome in outcomes})
+    say(
+        f"wrote {out}: {len(outcomes)} calendars and plans, {schools} school calendars, "
+        "cover.csv and index.csv"
+    )
     if not report.all_clear:
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
@@ -105,7 +113,7 @@ def _show(report: CohortReport, out: str, output_format: PlanFormat) -> None:
         PlanFormat.CSV: formats.cohort_csv,
         PlanFormat.MARKDOWN: formats.cohort_markdown,
     }[output_format](report, out)
-    stdout.out(text, end="", highlight=False)
+    emit(text, None)
 
 
 @app.command("dates", short_help="Rank dates for an event by who is in term.")
@@ -143,4 +151,4 @@ def dates_command(
         PlanFormat.CSV: lambda: formats.candidates_csv(found),
         PlanFormat.MARKDOWN: lambda: formats.candidates_markdown(found, len(people)),
     }[output_format]()
-    stdout.out(text, end="", highlight=False)
+    emit(text, None)

@@ -57,7 +57,10 @@ def plain_text(renderable: RenderableType, width: int = 100) -> str:
 def emit(text: str, output: str | None) -> None:
     """Machine-readable text to standard output, or atomically to the file `output`."""
     if output is None:
-        stdout.out(text, end="", highlight=False)
+        # As it is, not through rich, which takes about a second to lay out a megabyte (a
+        # cohort's dates); a closed pipe ends the command quietly (the CLI's funnel).
+        stdout.file.write(text)
+        stdout.file.flush()
         return
     write_output(output, text.encode("utf-8"))
     say(f"wrote {output}")

@@ -33,7 +33,8 @@ def _planned(request: PlanRequest | None) -> tuple[PlanRequest, PlannedProgramme
     if request is None:
         mine = current_plans()
         return mine.request, mine.current
-    planned = make_plan(request, paths.user_programmes_dir(), paths.cache_dir())
+    with options.flag_names():  # a value that only the programme or cohort file rules out
+        planned = make_plan(request, paths.user_programmes_dir(), paths.cache_dir())
     return request, current.kept_where_moved(paths.state_dir(), request, planned)
 
 
@@ -173,9 +174,11 @@ def export(
     state_dir = paths.state_dir()
     key = ics.plan_key(plan.programme_id, parse_start(request.start))
     record = _export_record(key, request, state_dir)
+    # A what-if's record is its own plan: its UIDs come from it, so importing it beside (or over)
+    # the real plan never overwrites the real plan's events; a plain export keeps its UIDs.
     result = ics.export_calendar(
         plan,
-        key=key,
+        key=record,
         generated_at=generated_at,
         previous=store.exported_events(state_dir, record),
         options=ics.ExportOptions(

@@ -130,9 +130,12 @@ def _validated(file: Path) -> Validation:
         years = ", ".join(year.year for year in value.years)
         return Validation(str(file), "term dates", f"term dates of {value.name}: {years}")
     if isinstance(value, CohortFile):
-        count = sum(len(session.dates) for session in value.sessions)
+        every = (*value.sessions, *(s for i in value.intakes for s in i.sessions))
+        count = sum(len(session.dates) for session in every)
         whose = f" for {value.programme}" if value.programme else ""
         dates = f"{count} date{'' if count == 1 else 's'}"
+        if value.intakes:
+            dates += f" in {len(value.intakes)} intake{'' if len(value.intakes) == 1 else 's'}"
         return Validation(str(file), "cohort", f"cohort dates{whose}: {dates}")
     scheduled = _scheduled(str(file))
     summary = render.reference_total(scheduled) if scheduled else None

@@ -9,7 +9,7 @@ from rich.console import Console, Group, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from npqplan.cohort import Candidate, CohortReport, Outcome, UnsureCalendar
+from npqplan.cohort import RANKING_RULE, Candidate, CohortReport, Outcome, UnsureCalendar
 from npqplan.hours import Verdict
 from npqplan.render.tables import KeptTogether, table
 from npqplan.render.words import day_text, unsure_years_text
@@ -18,6 +18,8 @@ VERDICT_STYLE = {Verdict.WITHIN: "green", Verdict.UNDER: "yellow", Verdict.OVER:
 # Past this many participants the table lists only those outside the target or with a conflict.
 LISTED_IN_FULL = 100
 NAMED_AWAY = 6
+# The best dates: enough to choose from; the machine formats list every one.
+LISTED_DATES = 20
 
 
 def progress_bar(console: Console) -> Progress:
@@ -48,13 +50,14 @@ def cohort_view(report: CohortReport, out: str, others_hint: str) -> Group:
     if len(listed) > LISTED_IN_FULL:
         listed = [o for o in report.outcomes if o.outside_target or o.conflicts]
     people = table("Participants")
-    for name in ("ID", "School", "Calendar", "Start", "Verdict"):
+    for name in ("ID", "Name", "School", "Calendar", "Start", "Verdict"):
         people.add_column(name, no_wrap=name in {"ID", "Start", "Verdict"})
     for name in ("Weeks\nover", "Days\nout", "Con-\nflicts"):
         people.add_column(name, justify="right", no_wrap=True)
     for outcome in listed:
         people.add_row(
             outcome.participant.id,
+            outcome.participant.name,
             outcome.participant.school,
             _calendar_cell(outcome),
             day_text(outcome.start),
@@ -63,10 +66,20 @@ def cohort_view(report: CohortReport, out: str, others_hint: str) -> Group:
             str(len(outcome.days_out)),
             str(len(outcome.conflicts)),
         )
-    parts.append(people)
     hidden = len(report.outcomes) - len(listed)
-    if hidden:
-        parts.append(Text(f"{hidden} more within the target and without a conflict; {others_hint}"))
+    if listed:
+        parts.append(people)
+        if hidden:
+            parts.append(
+                Text(f"{hidden} more within the target and without a conflict; {others_hint}")
+            )
+    else:
+        parts.append(
+            Text(
+                f"All {hidden} participants are within the target and without a conflict; "
+                f"{others_hint}"
+            )
+        )
     parts.append(Text(""))
     if report.conflicts:
         conflicts = table("Fixed events on a day a participant's school is closed")
@@ -78,7 +91,7 @@ def cohort_view(report: CohortReport, out: str, others_hint: str) -> Group:
                 group.component,
                 group.calendar,
                 group.why,
-                KeptTogether(_named(group.participants)),
+                KeptTogether(_named(group.named)),
             )
         parts.append(conflicts)
     else:
@@ -103,21 +116,37 @@ def candidates_view(
     days: int,
     unsure: Sequence[UnsureCalendar] = (),
 ) -> Group:
-    listing = table(f"Dates for a {days}-day event, most participants in term first")
-    listing.add_column("Days", no_wrap=True)
-    listing.add_column(f"In term (of {participants})", justify="right")
-    listing.add_column("Not in term")
-    for candidate in candidates:
-        when = day_text(candidate.first, weekday=True)
-        if candidate.last != candidate.first:
-            when += f" – {day_text(candidate.last, weekday=True)}"
-        away = _named([f"{who} ({why})" for who, why in candidate.away])
-        listing.add_row(when, str(candidate.in_term), KeptTogether(away or "everyone is in term"))
     notes = [
         Text(f"{c.name}: {unsure_years_text(c.estimated_years, c.provisional_years)}", "yellow")
         for c in unsure
     ]
-    return Group(listing, *notes)
+    if not candidates:
+        return Group(Text(f"No run of {days} weekdays in one week between those months."), *notes)
+    listing = table(f"Dates for a {days}-day event, ranked {RANKING_RULE}")
+    listing.add_column("Days", no_wrap=True)
+    listing.add_column(f"In term\n(of {participants})", justify="right")
+    listing.add_column("Out of\nterm", justify="right")
+    listing.add_column("Councils\naffected", justify="right")
+    listing.add_column("Not in term")
+    shown = candidates[:LISTED_DATES]
+    for candidate in shown:
+        when = day_text(candidate.first, weekday=True)
+        if candidate.last != candidate.first:
+            when += f" – {day_text(candidate.last, weekday=True)}"
+        away = [f"{c.calendar}: {c.out_of_term} ({c.why})" for c in candidate.away]
+        listing.add_row(
+            when,
+            str(candidate.in_term),
+            str(candidate.out_of_term),
+            str(len(candidate.away)),
+            KeptTogether("; ".join(away) or "everyone is in term"),
+        )
+    parts: list[RenderableType] = [listing]
+    if len(candidates) > len(shown):
+        parts.append(
+            Text(f"{len(candidates) - len(shown)} more dates; --format csv or json lists every one")
+        )
+    return Group(*parts, *notes)
 
 
 def _unsure_summary(report: CohortReport) -> list[Text]:
