@@ -71,7 +71,8 @@ def varied() -> Iterator[tuple[str, str, str, str]]:
         for size in range(1, len(WEEKDAYS) + 1)
         for chosen in itertools.combinations(WEEKDAYS, size)
     ]  # 31 sets of days
-    times = [f"{hour}:{minute:02d}" for hour in range(16, 21) for minute in (0, 15, 30, 45)]
+    # Each a start from which the longest session ends by the default latest end, 21:30.
+    times = [f"{hour}:{minute:02d}" for hour in range(15, 20) for minute in (0, 15, 30, 45)]
     lengths = ("1", "1.5", "0.75", "1.25", "0.5")
     caps = ("", "3", "2.5", "4")  # 31 x 20 x 5 x 4 = 12,400 combinations
     for cap, length, clock, chosen in itertools.product(caps, lengths, times, days):
