@@ -6,7 +6,7 @@ Asked by every rule that places anything, for a first plan and a re-plan alike.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, time, timedelta
 
@@ -201,7 +201,3 @@ def first_school_day(calendar: SchoolCalendar, start: date, limit_days: int = 12
         if calendar.is_school_day(day):
             return day
     raise ScheduleError(f"no school day in the {limit_days} days from {start.isoformat()}")
-
-
-def span(first: date, last: date) -> Sequence[date]:
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
