@@ -109,16 +109,6 @@ CASES: list[tuple[str, list[str], Damage]] = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def saved_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A home with a current plan (npqel from 2024-09) and one logged entry."""
-    home = tmp_path_factory.mktemp("saved")
-    for args in (["schedule", *NPQEL, "--format", "json"], ["log", "1.5", "--on", "2024-11-12"]):
-        result = CliRunner().invoke(app, args, env={"NPQPLAN_HOME": str(home), **TODAY})
-        assert result.exit_code == 0, result.output
-    return home
-
-
 def state_of(home: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(home)): path.read_bytes()
