@@ -158,9 +158,15 @@ def _sittings(
     shortest = -(-ctx.shortest // ctx.step)
     identity_used: set[int] = set()
     made: list[Session] = []
+    # A piece shorter than the shortest sitting may only be its work's last: it waits for the
+    # week after the work's last sitting still to come.
+    waits = _crumbs_wait(pieces, remaining, shortest, ledger, ctx.days.first_day)
 
     def place(monday: date, budget: int, crumbs_from: int) -> int:
-        shares = sorted(_shares(remaining, budget, crumbs_from))
+        ready = [0 if monday < waits.get(i, monday) else units for i, units in enumerate(remaining)]
+        shares = sorted(_shares(ready, budget, crumbs_from))
+        for position, units in shares:
+            remaining[position] -= units
         # A session owed whole moves whole, keeping its identity; the parts of one work owed
         # in pieces go together, as a first plan's do, named after the oldest of them.
         works: dict[Work, list[int]] = defaultdict(list)
@@ -219,6 +225,24 @@ def _self_study_by_day(ledger: Ledger, monday: date) -> dict[date, int]:
         if in_week and not session.is_live and session.start is not None:
             found[session.day] += session.minutes
     return found
+
+
+def _crumbs_wait(
+    pieces: Sequence[Owed], steps: Sequence[int], shortest: int, ledger: Ledger, today: date
+) -> dict[int, date]:
+    """For each piece shorter than `shortest`, the first Monday it may go in: the week after
+    the last sitting of its work from `today` on, if it has one."""
+    last: dict[tuple[str, str], date] = {}
+    for session in ledger.sessions:
+        if session.day >= today and not session.fixed and not session.is_live:
+            work = (session.term, session.component)
+            last[work] = max(last.get(work, session.day), session.day)
+    waits: dict[int, date] = {}
+    for position, piece in enumerate(pieces):
+        work = (piece.source.term, piece.source.component)
+        if steps[position] < shortest and work in last:
+            waits[position] = monday_of(last[work]) + timedelta(days=7)
+    return waits
 
 
 def _shares(remaining: list[int], budget: int, shortest: int) -> list[tuple[int, int]]:
