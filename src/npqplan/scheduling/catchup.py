@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import date, time, timedelta
 
-from npqplan.plan import Session, in_time_order
+from npqplan.plan import Session, in_time_order, monday_of
+from npqplan.scheduling.ledger import Ledger
 from npqplan.scheduling.units import later_by
 from npqplan.schema import ComponentKind
 
@@ -161,3 +162,46 @@ def missed_events(
     )
     owed = owed_minutes(past, {name: m for name, m in done.items() if name is not None})
     return [s for s in past if s.identity in owed or s.identity in marked]
+
+
+def crumbs_wait(
+    pieces: Sequence[Owed], steps: Sequence[int], shortest: int, ledger: Ledger, today: date
+) -> dict[int, date]:
+    """For each piece shorter than `shortest`, the first Monday it may go in: the week after
+    the last sitting of its work from `today` on, if it has one."""
+    last: dict[tuple[str, str], date] = {}
+    for session in ledger.sessions:
+        if session.day >= today and not session.fixed and not session.is_live:
+            work = (session.term, session.component)
+            last[work] = max(last.get(work, session.day), session.day)
+    waits: dict[int, date] = {}
+    for position, piece in enumerate(pieces):
+        work = (piece.source.term, piece.source.component)
+        if steps[position] < shortest and work in last:
+            waits[position] = monday_of(last[work]) + timedelta(days=7)
+    return waits
+
+
+def week_shares(remaining: list[int], budget: int, shortest: int) -> list[tuple[int, int]]:
+    """(piece, units) of one week: whole pieces first, oldest first, so a piece is split only
+    when nothing else fits, and never so that a part of it is shorter than `shortest`."""
+    shares: list[tuple[int, int]] = []
+    for position, units in enumerate(remaining):
+        if 0 < units <= budget:
+            shares.append((position, units))
+            remaining[position] = 0
+            budget -= units
+    for position, units in enumerate(remaining):
+        if budget <= 0:
+            break
+        if units <= 0:
+            continue
+        take = min(budget, units)
+        if 0 < units - take < shortest:
+            take = units - shortest
+        if take < shortest:
+            break
+        shares.append((position, take))
+        remaining[position] -= take
+        budget -= take
+    return shares

@@ -40,8 +40,10 @@ from npqplan.scheduling.availability import Availability
 from npqplan.scheduling.catchup import (
     Done,
     Owed,
+    crumbs_wait,
     owed_minutes,
     take_owed,
+    week_shares,
     without_crumbs,
 )
 from npqplan.scheduling.context import Planning
@@ -160,11 +162,11 @@ def _sittings(
     made: list[Session] = []
     # A piece shorter than the shortest sitting may only be its work's last: it waits for the
     # week after the work's last sitting still to come.
-    waits = _crumbs_wait(pieces, remaining, shortest, ledger, ctx.days.first_day)
+    waits = crumbs_wait(pieces, remaining, shortest, ledger, ctx.days.first_day)
 
     def place(monday: date, budget: int, crumbs_from: int) -> int:
         ready = [0 if monday < waits.get(i, monday) else units for i, units in enumerate(remaining)]
-        shares = sorted(_shares(ready, budget, crumbs_from))
+        shares = sorted(week_shares(ready, budget, crumbs_from))
         for position, units in shares:
             remaining[position] -= units
         # A session owed whole moves whole, keeping its identity; the parts of one work owed
@@ -225,49 +227,6 @@ def _self_study_by_day(ledger: Ledger, monday: date) -> dict[date, int]:
         if in_week and not session.is_live and session.start is not None:
             found[session.day] += session.minutes
     return found
-
-
-def _crumbs_wait(
-    pieces: Sequence[Owed], steps: Sequence[int], shortest: int, ledger: Ledger, today: date
-) -> dict[int, date]:
-    """For each piece shorter than `shortest`, the first Monday it may go in: the week after
-    the last sitting of its work from `today` on, if it has one."""
-    last: dict[tuple[str, str], date] = {}
-    for session in ledger.sessions:
-        if session.day >= today and not session.fixed and not session.is_live:
-            work = (session.term, session.component)
-            last[work] = max(last.get(work, session.day), session.day)
-    waits: dict[int, date] = {}
-    for position, piece in enumerate(pieces):
-        work = (piece.source.term, piece.source.component)
-        if steps[position] < shortest and work in last:
-            waits[position] = monday_of(last[work]) + timedelta(days=7)
-    return waits
-
-
-def _shares(remaining: list[int], budget: int, shortest: int) -> list[tuple[int, int]]:
-    """(piece, units) of one week: whole pieces first, oldest first, so a piece is split only
-    when nothing else fits, and never so that a part of it is shorter than `shortest`."""
-    shares: list[tuple[int, int]] = []
-    for position, units in enumerate(remaining):
-        if 0 < units <= budget:
-            shares.append((position, units))
-            remaining[position] = 0
-            budget -= units
-    for position, units in enumerate(remaining):
-        if budget <= 0:
-            break
-        if units <= 0:
-            continue
-        take = min(budget, units)
-        if 0 < units - take < shortest:
-            take = units - shortest
-        if take < shortest:
-            break
-        shares.append((position, take))
-        remaining[position] -= take
-        budget -= take
-    return shares
 
 
 def _catch_up(ctx: Planning, source: Session, sitting: Sitting[Work], occurrence: int) -> Session:
