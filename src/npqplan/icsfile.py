@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import codecs
 import re
-import stat
 from pathlib import Path
 
+from npqplan.boundedfile import read_bounded
 from npqplan.errors import InvalidFileError
 
 # CRLF (or a bare LF, as many exports have) followed by one space or tab continues a line.
@@ -22,21 +22,9 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 def read_calendar_text(path: Path, shown: str, limit: int) -> str:
     """At most `limit` bytes of `path`, unfolded and decoded as UTF-8; InvalidFileError naming
     the file's real kind when it is not iCalendar text."""
-    try:
-        mode = path.stat().st_mode
-        if stat.S_ISDIR(mode):
-            raise InvalidFileError([f"{shown}: is a folder, not an ICS calendar file"])
-        # Opening a FIFO or a device could wait for ever or read without end.
-        if not stat.S_ISREG(mode):
-            raise InvalidFileError([f"{shown}: is not a regular file, not an ICS calendar file"])
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InvalidFileError([f"{shown}: no such file"]) from None
-    except PermissionError:
-        raise InvalidFileError([f"{shown}: permission denied"]) from None
-    except OSError as exc:
-        raise InvalidFileError([f"{shown}: cannot be read ({exc.strerror})"]) from None
+    raw = read_bounded(
+        path, shown, limit, "an ICS calendar file", irregular=", not an ICS calendar file"
+    )
     if len(raw) > limit:
         raise InvalidFileError(
             [f"{shown}: the calendar file is larger than {_size(limit)}; export only the months "

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -14,6 +13,7 @@ import yaml
 from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from npqplan.boundedfile import read_bounded
 from npqplan.errors import InvalidFileError
 
 MAX_BYTES = 256 * 1024
@@ -43,21 +43,7 @@ def read_text(path: Path, display: str | None = None, limit: int = MAX_BYTES) ->
     """Read at most `limit` bytes of a UTF-8 text file, or raise a located reason."""
     # Every problem line names the file as the caller shows it, file-level ones included.
     display = display or str(path)
-    try:
-        mode = path.stat().st_mode
-        if stat.S_ISDIR(mode):
-            raise InvalidFileError([f"{display}: is a folder, not a YAML file"])
-        # Opening a FIFO or a device could wait for ever or read without end.
-        if not stat.S_ISREG(mode):
-            raise InvalidFileError([f"{display}: is not a regular file"])
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InvalidFileError([f"{display}: no such file"]) from None
-    except PermissionError:
-        raise InvalidFileError([f"{display}: permission denied"]) from None
-    except OSError as exc:
-        raise InvalidFileError([f"{display}: cannot be read ({exc.strerror})"]) from None
+    raw = read_bounded(path, display, limit, "a YAML file")
     if len(raw) > limit:
         raise InvalidFileError([f"{display}: file is larger than {limit // 1024} KiB"])
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
